@@ -1,0 +1,1 @@
+namespace ReactivePorts.Framing; internal static class Placeholder { }
