@@ -1,1 +1,0 @@
-namespace ReactivePorts.Framing; internal static class Placeholder { }
