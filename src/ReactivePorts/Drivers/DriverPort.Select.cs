@@ -1,0 +1,116 @@
+using System.Runtime.InteropServices;
+using ReactivePorts.Polling;
+
+namespace ReactivePorts.Drivers;
+
+public sealed partial class DriverPort : IPollHandler
+{
+    private sealed class Selection(SafeHandle handle, PollRegistration registration)
+    {
+        public SafeHandle Handle { get; } = handle;
+        public PollRegistration Registration { get; } = registration;
+        public PollEvents Requested { get; set; }
+    }
+
+    private readonly List<Selection> _selections = new(2);
+    private int _pausedInput;
+
+    /// <summary>
+    /// Watches <paramref name="handle"/> for <paramref name="interest"/> (Erlang's
+    /// <c>driver_select</c> with READ/WRITE): readiness arrives as
+    /// <see cref="PortDriver.OnReadyInput"/> / <see cref="PortDriver.OnReadyOutput"/>.
+    /// <see cref="PollEvents.None"/> disarms the descriptor but keeps it selected. The port holds
+    /// a reference on the handle until <see cref="Deselect"/>.
+    /// </summary>
+    /// <exception cref="IOException">The descriptor cannot be watched (a regular file: EPERM).</exception>
+    public void Select(SafeHandle handle, PollEvents interest)
+    {
+        ArgumentNullException.ThrowIfNull(handle);
+        interest &= PollEvents.Readable | PollEvents.Writable;
+        var selection = Find(handle);
+        if (selection is null)
+        {
+            if (_state == State.Closed) return;
+            var registration = Scheduler.Select(handle, Effective(interest), this);
+            selection = new Selection(handle, registration);
+            _selections.Add(selection);
+        }
+        selection.Requested = interest;
+        selection.Registration.SetInterest(Effective(interest));
+    }
+
+    /// <summary>
+    /// Stops watching <paramref name="handle"/> (Erlang's USE off). Once the loop can no
+    /// longer report it, <see cref="PortDriver.OnStopSelect"/> runs and may close it.
+    /// </summary>
+    public void Deselect(SafeHandle handle)
+    {
+        var selection = Find(handle);
+        if (selection is null) return;
+        _selections.Remove(selection);
+        selection.Registration.Deselect();
+    }
+
+    private Selection? Find(SafeHandle handle)
+    {
+        foreach (var s in _selections)
+        {
+            if (ReferenceEquals(s.Handle, handle)) return s;
+        }
+        return null;
+    }
+
+    private PollEvents Effective(PollEvents requested) =>
+        _pausedInput > 0 ? requested & ~PollEvents.Readable : requested;
+
+    /// <summary>Stops reading (nested; loop thread). A full hand-off or a busy downstream port pauses its source this way.</summary>
+    internal void PauseInput()
+    {
+        if (_pausedInput++ == 0) ApplyInterest();
+    }
+
+    /// <summary>Undoes one <see cref="PauseInput"/> (loop thread).</summary>
+    internal void ResumeInput()
+    {
+        if (_pausedInput > 0 && --_pausedInput == 0) ApplyInterest();
+    }
+
+    private void ApplyInterest()
+    {
+        foreach (var s in _selections) s.Registration.SetInterest(Effective(s.Requested));
+    }
+
+    private void DeselectAll()
+    {
+        while (_selections.Count > 0) Deselect(_selections[^1].Handle);
+    }
+
+    void IPollHandler.OnReady(PollRegistration registration, PollEvents events)
+    {
+        var handle = registration.Handle;
+        ResetTimeslice();
+        try
+        {
+            if ((events & PollEvents.Readable) != 0) _driver.OnReadyInput(handle);
+            if ((events & PollEvents.Writable) != 0 && !registration.IsStopped) _driver.OnReadyOutput(handle);
+        }
+        catch (Exception ex)
+        {
+            // The driver failed while handling readiness: that fails its port.
+            Finish(ex);
+        }
+    }
+
+    void IPollHandler.OnStopped(PollRegistration registration)
+    {
+        try
+        {
+            _driver.OnStopSelect(registration.Handle);
+        }
+        catch (Exception ex)
+        {
+            // Closing a descriptor failed; there is nothing left to undo.
+            Scheduler.ReportError(ex);
+        }
+    }
+}

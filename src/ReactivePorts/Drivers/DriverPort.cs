@@ -1,0 +1,211 @@
+using ReactivePorts.Framing;
+using ReactivePorts.Polling;
+
+namespace ReactivePorts.Drivers;
+
+/// <summary>
+/// The handle a driver acts through (Erlang's <c>ErlDrvPort</c>): deliver data, eof and exit
+/// status; queue output; report busy; select descriptors; one timer; async work; failure.
+/// Every member is for use from the driver's callbacks, on the port's loop thread.
+/// </summary>
+public sealed partial class DriverPort : IPacketSink
+{
+    private enum State { Created, Open, Closing, Closed }
+
+    private readonly PortDriver _driver;
+    private readonly DriverPortOptions _options;
+    private readonly IPortSink _sink;
+    private readonly FrameDecoder _decoder;
+    private State _state;
+    private Exception? _framingError;
+    private bool _eofDelivered;
+    private ExitStatus? _exit;
+    private bool _exitDelivered;
+    private long _bytesIn;
+
+    internal DriverPort(PollScheduler loop, PortDriver driver, DriverPortOptions options, IPortSink sink)
+    {
+        Scheduler = loop;
+        _driver = driver;
+        _options = options;
+        _sink = sink;
+        _decoder = options.Framing.CreateDecoder();
+        _highWatermark = options.HighWatermark;
+        _lowWatermark = options.LowWatermark;
+        _pausedInput = 1; // nothing is read until the output is first subscribed
+    }
+
+    /// <summary>The loop this port runs on.</summary>
+    public PollScheduler Scheduler { get; }
+
+    /// <summary>The OS process id behind the port, if any (Erlang's <c>erl_drv_set_os_pid</c>).</summary>
+    public int? OsPid { get; private set; }
+
+    /// <summary>The driver's name.</summary>
+    internal string DriverName => _driver.Name;
+
+    internal PortDriver Driver => _driver;
+
+    /// <summary>Bytes delivered as packet payloads so far.</summary>
+    internal long BytesIn => Volatile.Read(ref _bytesIn);
+
+    internal bool IsClosed => _state == State.Closed;
+
+    internal bool IsOpen => _state == State.Open;
+
+    /// <summary>Records the OS process id shown in port info.</summary>
+    public void SetOsPid(int pid) => OsPid = pid;
+
+    /// <summary>Starts the driver (loop thread). A throwing start fails the port.</summary>
+    internal void Start()
+    {
+        if (_state != State.Created) return;
+        _state = State.Open;
+        _driver.Attach(this);
+        Guard(static d => d.OnStart());
+    }
+
+    /// <summary>Delivers one packet as is, copying it (Erlang's <c>driver_output</c>).</summary>
+    public void DeliverPacket(ReadOnlySpan<byte> packet) => Deliver(new Packet(packet.ToArray()));
+
+    /// <summary>
+    /// Delivers bytes read from the outside, decoded with the port's framing into packets
+    /// (zero or more). <paramref name="ownership"/> says whether the port may keep
+    /// <paramref name="chunk"/> without copying (<see cref="ChunkOwnership.Donated"/>).
+    /// </summary>
+    public void DeliverData(ReadOnlyMemory<byte> chunk, ChunkOwnership ownership)
+    {
+        if (_state == State.Closed || _framingError != null || _eofDelivered) return;
+        if (_options.ZeroCopy && ownership == ChunkOwnership.Borrowed) ownership = ChunkOwnership.Transient;
+        try
+        {
+            _decoder.Decode(chunk, ownership, this);
+        }
+        catch (FramingException ex)
+        {
+            // The stream cannot be framed any further: stop reading (the child gets EPIPE rather
+            // than blocking on a full pipe), and report the error once the exit status is known.
+            _framingError = ex;
+            _eofDelivered = true;
+            Guard(static d => d.OnStopInput());
+            _sink.OnEof();
+            TryFinish();
+        }
+    }
+
+    void IPacketSink.OnPacket(Packet packet) => Deliver(packet);
+
+    private void Deliver(Packet packet)
+    {
+        if (_state == State.Closed) return;
+        _bytesIn += packet.Length;
+        _sink.OnPacket(packet);
+    }
+
+    /// <summary>End of input: the unterminated last line is flushed, eof is reported (Erlang's eof).</summary>
+    public void DeliverEof()
+    {
+        if (_state == State.Closed || _eofDelivered) return;
+        _eofDelivered = true;
+        try
+        {
+            _decoder.Complete(this);
+        }
+        catch (FramingException ex)
+        {
+            // A truncated last frame: reported after the exit status, never dropped silently.
+            _framingError = ex;
+        }
+        _sink.OnEof();
+        TryFinish();
+    }
+
+    /// <summary>The child exited (loop thread). Reported after eof unless the port was told otherwise.</summary>
+    public void ReportExit(ExitStatus status)
+    {
+        if (_exit.HasValue) return;
+        _exit = status;
+        if (_state == State.Closed)
+        {
+            _sink.OnExited(status); // closed early: the status still completes the exit task
+            return;
+        }
+        Guard(d => d.OnProcessExit(status));
+        if (!_options.ExitWaitsForEof && !_eofDelivered)
+        {
+            _exitDelivered = true;
+            _sink.OnExited(status);
+            SetDrainTimer();
+            return;
+        }
+        TryFinish();
+    }
+
+    /// <summary>Closes the port with an error (Erlang's <c>driver_failure</c>): subscribers get OnError.</summary>
+    public void Fail(Exception reason)
+    {
+        ArgumentNullException.ThrowIfNull(reason);
+        Finish(reason);
+    }
+
+    /// <summary>Closes the port after signalling eof (Erlang's <c>driver_failure_eof</c>).</summary>
+    public void FailEof()
+    {
+        DeliverEof();
+        Finish(_framingError);
+    }
+
+    /// <summary>Closes the port with an OS error (Erlang's <c>driver_failure_posix</c>).</summary>
+    public void FailErrno(int errno) => Finish(Interop.Libc.IOError(_driver.Name, errno));
+
+    private void TryFinish()
+    {
+        if (_state == State.Closed || !_eofDelivered && _options.HasInput) return;
+        if (_options.HasExitStatus)
+        {
+            if (_exit is not { } status) return;
+            if (!_exitDelivered)
+            {
+                _exitDelivered = true;
+                _sink.OnExited(status);
+            }
+        }
+        Finish(_framingError);
+    }
+
+    /// <summary>The one teardown path: stop the driver, deselect everything, fail waiting writers, tell the sink once.</summary>
+    private void Finish(Exception? error)
+    {
+        if (_state == State.Closed) return;
+        if (_state == State.Created) _driver.Attach(this);
+        _state = State.Closed;
+        CancelTimerCore();
+        try
+        {
+            _driver.OnStop();
+        }
+        catch (Exception ex)
+        {
+            // The port is going away regardless; the driver's failure is reported, not thrown.
+            Scheduler.ReportError(ex);
+        }
+        DeselectAll();
+        FailWaitingWriters(error);
+        _sink.OnClosed(error);
+        CompleteCloseWaiters();
+    }
+
+    /// <summary>Runs a driver callback; an exception from it fails the port.</summary>
+    private void Guard(Action<PortDriver> callback)
+    {
+        try
+        {
+            callback(_driver);
+        }
+        catch (Exception ex)
+        {
+            // A driver that throws fails its own port, and only its port.
+            Finish(ex);
+        }
+    }
+}

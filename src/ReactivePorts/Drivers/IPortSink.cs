@@ -1,0 +1,25 @@
+using ReactivePorts.Framing;
+
+namespace ReactivePorts.Drivers;
+
+/// <summary>Where a driver port delivers what happens, in order, on the loop thread (the public <see cref="Port"/> implements it).</summary>
+internal interface IPortSink
+{
+    /// <summary>One packet. Returns false when the receiver wants no more (it unsubscribed or threw).</summary>
+    void OnPacket(Packet packet);
+
+    /// <summary>End of the input stream; every packet has been delivered.</summary>
+    void OnEof();
+
+    /// <summary>The child's exit status, after eof unless the port was told not to wait for it.</summary>
+    void OnExited(ExitStatus status);
+
+    /// <summary>A write failed (for example EPIPE after the child went away); reported once, the port keeps reading.</summary>
+    void OnWriteFailed(Exception error);
+
+    /// <summary>The port is closed: <paramref name="error"/> is null for a normal end, else why it failed.</summary>
+    void OnClosed(Exception? error);
+
+    /// <summary>The busy state changed.</summary>
+    void OnBusyChanged(bool busy);
+}
