@@ -20,9 +20,10 @@ public abstract class FrameFormat
     /// <summary>The default maximum line length for line framing: 512 bytes, Erlang's bare <c>line</c>.</summary>
     public const int DefaultMaxLineLength = 512;
 
-    private protected FrameFormat(int maxPacketSize, TruncatedFrameHandling truncatedFrames)
+    private protected FrameFormat(int maxPacketSize, TruncatedFrameHandling truncatedFrames, int maxLineLength = 0)
     {
         MaxPacketSize = maxPacketSize;
+        MaxLineLength = maxLineLength;
         TruncatedFrames = truncatedFrames;
     }
 
@@ -84,7 +85,7 @@ public abstract class FrameFormat
     public int MaxPacketSize { get; }
 
     /// <summary>L for line framing; 0 for the other formats.</summary>
-    public virtual int MaxLineLength => 0;
+    public int MaxLineLength { get; }
 
     /// <summary>What the decoder's <see cref="FrameDecoder.Complete"/> does when the input ends inside a frame.</summary>
     public TruncatedFrameHandling TruncatedFrames { get; }

@@ -5,19 +5,14 @@ namespace ReactivePorts.Framing;
 /// <summary>Erlang's <c>{line,L}</c>.</summary>
 internal sealed class LineFormat : FrameFormat
 {
-    private readonly int _maxLineLength;
-
     public LineFormat(int maxLineLength)
-        : base(int.MaxValue, TruncatedFrameHandling.Throw)
+        : base(int.MaxValue, TruncatedFrameHandling.Throw, maxLineLength)
     {
-        _maxLineLength = maxLineLength;
     }
 
     public override int HeaderSize => 0;
 
-    public override int MaxLineLength => _maxLineLength;
-
-    public override FrameDecoder CreateDecoder() => new LineDecoder(_maxLineLength);
+    public override FrameDecoder CreateDecoder() => new LineDecoder(MaxLineLength);
 
     // Erlang writes line-mode output unchanged: the caller supplies any terminators.
     public override void Encode(ReadOnlySpan<byte> payload, IBufferWriter<byte> output)
@@ -32,7 +27,7 @@ internal sealed class LineFormat : FrameFormat
         return payloadLength;
     }
 
-    public override string ToString() => $"{{line,{_maxLineLength}}}";
+    public override string ToString() => $"{{line,{MaxLineLength}}}";
 
     // An unterminated tail is delivered as a noeol piece, never reported as truncated.
     private protected override FrameFormat WithTruncatedFramesCore(TruncatedFrameHandling handling) => this;
