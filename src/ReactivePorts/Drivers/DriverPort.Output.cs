@@ -267,7 +267,41 @@ public sealed partial class DriverPort
         }
         if (schedule) ScheduleDrain();
         if (admitted is not null) foreach (var w in admitted) w.Complete();
+        List<Action>? ready = null;
+        lock (_writeGate)
+        {
+            if (!_busy && _readyCallbacks.Count > 0)
+            {
+                ready = _readyCallbacks;
+                _readyCallbacks = new();
+            }
+        }
+        if (ready is not null) foreach (var callback in ready) callback();
         PublishBusy();
+    }
+
+    private List<Action> _readyCallbacks = new();
+
+    /// <summary>Runs <paramref name="callback"/> (on whatever thread makes the port ready) once the port is not busy; at once if it is not.</summary>
+    internal void WhenReady(Action callback)
+    {
+        lock (_writeGate)
+        {
+            if (_busy && !_inputClosed)
+            {
+                _readyCallbacks.Add(callback);
+                return;
+            }
+        }
+        callback();
+    }
+
+    /// <summary>Completes when the port is not busy (or its input closed).</summary>
+    internal Task WhenReadyAsync(CancellationToken cancellationToken)
+    {
+        var tcs = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        WhenReady(() => tcs.TrySetResult());
+        return tcs.Task.WaitAsync(cancellationToken);
     }
 
     private void PublishBusy()
@@ -303,6 +337,13 @@ public sealed partial class DriverPort
             failed = new List<WaitingWrite>(_waiting);
             _waiting.Clear();
         }
+        List<Action> ready;
+        lock (_writeGate)
+        {
+            ready = _readyCallbacks;
+            _readyCallbacks = new();
+        }
+        foreach (var callback in ready) callback();
         foreach (var w in failed)
         {
             if (w.TryClaim()) w.Fail(_writeError ?? new ObjectDisposedException(nameof(Port), "The port closed before the write was accepted."));

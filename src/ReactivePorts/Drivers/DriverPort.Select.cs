@@ -114,3 +114,12 @@ public sealed partial class DriverPort : IPollHandler
         }
     }
 }
+
+public sealed partial class DriverPort
+{
+    /// <summary>Whether reading is paused (no subscriber yet, a full hand-off, a busy downstream port): a driver should stop reading soon.</summary>
+    public bool IsInputPaused => _pausedInput > 0;
+
+    /// <summary>Whether the port has closed; a driver in a read loop should stop.</summary>
+    internal bool IsClosedForDriver => _state == State.Closed;
+}

@@ -95,11 +95,32 @@ public sealed partial class DriverPort : IPacketSink
 
     void IPacketSink.OnPacket(Packet packet) => Deliver(packet);
 
+    /// <summary>The port whose packets are being delivered on this thread, if any (so a sink written to from <c>OnNext</c> can pause its source).</summary>
+    [ThreadStatic] private static DriverPort? t_delivering;
+
+    internal static DriverPort? Delivering => t_delivering;
+
     private void Deliver(Packet packet)
     {
         if (_state == State.Closed) return;
         _bytesIn += packet.Length;
-        _sink.OnPacket(packet);
+        var previous = t_delivering;
+        t_delivering = this;
+        try
+        {
+            _sink.OnPacket(packet);
+        }
+        finally
+        {
+            t_delivering = previous;
+        }
+    }
+
+    /// <summary>Delivers bytes the child wrote to its standard error, when the port captures it apart (copied or donated by the caller).</summary>
+    public void DeliverStandardError(ReadOnlyMemory<byte> chunk)
+    {
+        if (_state == State.Closed) return;
+        _sink.OnStandardError(chunk);
     }
 
     /// <summary>End of input: the unterminated last line is flushed, eof is reported (Erlang's eof).</summary>

@@ -5,8 +5,11 @@ namespace ReactivePorts.Drivers;
 /// <summary>Where a driver port delivers what happens, in order, on the loop thread (the public <see cref="Port"/> implements it).</summary>
 internal interface IPortSink
 {
-    /// <summary>One packet. Returns false when the receiver wants no more (it unsubscribed or threw).</summary>
+    /// <summary>One packet.</summary>
     void OnPacket(Packet packet);
+
+    /// <summary>A chunk of the child's standard error (when captured apart).</summary>
+    void OnStandardError(ReadOnlyMemory<byte> chunk);
 
     /// <summary>End of the input stream; every packet has been delivered.</summary>
     void OnEof();

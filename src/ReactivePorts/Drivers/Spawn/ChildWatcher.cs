@@ -1,0 +1,37 @@
+using ReactivePorts.Polling;
+using ReactivePorts.Spawning;
+
+namespace ReactivePorts.Drivers.Spawn;
+
+/// <summary>
+/// Watches a child's pidfd on the loop until it becomes readable, reaps the child with
+/// waitid(P_PIDFD) and reports the status to the port. It outlives a closed port, so a child
+/// is always reaped (no zombies) and the port's exit task always completes.
+/// </summary>
+internal sealed class ChildWatcher(ChildProcess child, DriverPort port) : IPollHandler
+{
+    private PollRegistration? _registration;
+
+    public void Start()
+    {
+        if (child.PidFd is null)
+        {
+            port.ReportExit(child.Status ?? ExitStatus.Unknown);
+            return;
+        }
+        _registration = port.Scheduler.Select(child.PidFd, PollEvents.Readable, this);
+    }
+
+    public void OnReady(PollRegistration registration, PollEvents events)
+    {
+        if (child.TryReap() is not { } status) return;
+        registration.Deselect();
+        port.ReportExit(status);
+    }
+
+    public void OnStopped(PollRegistration registration)
+    {
+        // Reaped (or the loop is shutting down): the pidfd is no longer needed.
+        child.Dispose();
+    }
+}

@@ -1,0 +1,192 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
+using ReactivePorts.Framing;
+using ReactivePorts.Interop;
+using ReactivePorts.Polling;
+using ReactivePorts.Spawning;
+
+namespace ReactivePorts.Drivers.Spawn;
+
+/// <summary>
+/// Erlang's spawn driver: a child process behind two pipes, the parent's ends non-blocking and
+/// driven by the poll loop. Output goes straight to the pipe while it takes it and is queued
+/// otherwise; input is read in chunks and framed by the port; the exit status comes from the
+/// child's pidfd, readable on the same loop.
+/// </summary>
+internal sealed partial class SpawnDriver : PortDriver
+{
+    private readonly ChildProcess _child;
+    private SafeFdHandle? _stdin;   // parent's write end of the child's input
+    private SafeFdHandle? _stdout;  // parent's read end of the child's output
+    private SafeFdHandle? _stderr;  // parent's read end of the child's stderr, when captured apart
+    private readonly bool _zeroCopy;
+    private readonly byte[] _readBuffer;
+    private readonly ReadOnlyMemory<byte>[] _peek = new ReadOnlyMemory<byte>[64];
+    private readonly MemoryHandle[] _handles = new MemoryHandle[64];
+    private ChildWatcher? _watcher;
+    private int _openInputs;
+
+    internal SpawnDriver(ChildProcess child, SafeFdHandle? stdin, SafeFdHandle? stdout, SafeFdHandle? stderr, int readBufferSize, bool zeroCopy)
+    {
+        _child = child;
+        _stdin = stdin;
+        _stdout = stdout;
+        _stderr = stderr;
+        _zeroCopy = zeroCopy;
+        _readBuffer = new byte[readBufferSize];
+    }
+
+    public override string Name => "spawn";
+
+    internal ChildProcess Child => _child;
+
+    protected internal override void OnStart()
+    {
+        Port.SetOsPid(_child.Pid);
+        if (_stdout is not null) { Port.Select(_stdout, PollEvents.Readable); _openInputs++; }
+        if (_stderr is not null) { Port.Select(_stderr, PollEvents.Readable); _openInputs++; }
+        if (_stdin is not null) Port.Select(_stdin, PollEvents.None);
+        _watcher = new ChildWatcher(_child, Port);
+        _watcher.Start();
+        if (_openInputs == 0) Port.DeliverEof(); // output-only: nothing to read, the exit ends it
+    }
+
+    protected internal override void OnReadyInput(SafeHandle handle)
+    {
+        bool isStderr = ReferenceEquals(handle, _stderr);
+        var fd = (SafeFdHandle)handle;
+        // A few reads per readiness, then back to the loop so other ports get their turn.
+        for (int reads = 0; reads < 8; reads++)
+        {
+            nint n = Libc.Read(fd.Fd, _readBuffer);
+            if (n > 0)
+            {
+                Deliver(_readBuffer.AsMemory(0, (int)n), isStderr);
+                // A short read drained the pipe: skip the extra read that would only say EAGAIN.
+                if (n < _readBuffer.Length || Port.IsInputPaused || Port.IsClosedForDriver) return;
+                continue;
+            }
+            if (n == -Libc.EAGAIN) return;
+            // 0 is end of file; any other error (EIO...) ends this stream just the same.
+            EndOfStream(fd);
+            return;
+        }
+    }
+
+    private void Deliver(ReadOnlyMemory<byte> bytes, bool isStderr)
+    {
+        if (isStderr)
+        {
+            Port.DeliverStandardError(bytes.ToArray());
+        }
+        else if (_zeroCopy)
+        {
+            Port.DeliverData(bytes, ChunkOwnership.Transient);
+        }
+        else
+        {
+            // One exact-size copy per read, donated: packets are slices of it, never of the
+            // reused read buffer, so a receiver may keep them.
+            Port.DeliverData(bytes.ToArray(), ChunkOwnership.Donated);
+        }
+    }
+
+    private void EndOfStream(SafeFdHandle fd)
+    {
+        Port.Deselect(fd);
+        if (ReferenceEquals(fd, _stdout)) _stdout = null;
+        if (ReferenceEquals(fd, _stderr)) _stderr = null;
+        if (--_openInputs == 0) Port.DeliverEof();
+    }
+
+    protected internal override void OnStopInput()
+    {
+        if (_stdout is { } stdout) EndOfStreamQuietly(stdout);
+        if (_stderr is { } stderr) EndOfStreamQuietly(stderr);
+    }
+
+    private void EndOfStreamQuietly(SafeFdHandle fd)
+    {
+        Port.Deselect(fd);
+        if (ReferenceEquals(fd, _stdout)) _stdout = null;
+        if (ReferenceEquals(fd, _stderr)) _stderr = null;
+        _openInputs--;
+    }
+
+    protected internal override void OnOutput(ReadOnlyMemory<byte> data)
+    {
+        if (_stdin is not { } stdin) return; // input already failed or closed: the port reported it
+        if (Port.QueueSize == 0)
+        {
+            // Erlang's rule: a write to an empty queue goes straight to the descriptor.
+            nint n = Libc.Write(stdin.Fd, data.Span);
+            if (n == data.Length) return;
+            if (n < 0)
+            {
+                if (n != -Libc.EAGAIN) { WriteFailed((int)-n); return; }
+                n = 0;
+            }
+            data = data[(int)n..];
+        }
+        Port.Enqueue(data);
+        Port.Select(stdin, PollEvents.Writable);
+    }
+
+    protected internal override unsafe void OnReadyOutput(SafeHandle handle)
+    {
+        if (_stdin is not { } stdin) return;
+        Span<Libc.IoVector> iov = stackalloc Libc.IoVector[_peek.Length];
+        while (Port.QueueSize > 0)
+        {
+            int count = Port.PeekQueue(_peek);
+            nint n;
+            if (count == 1)
+            {
+                n = Libc.Write(stdin.Fd, _peek[0].Span);
+            }
+            else
+            {
+                var handles = _handles;
+                try
+                {
+                    for (int i = 0; i < count; i++)
+                    {
+                        handles[i] = _peek[i].Pin();
+                        iov[i] = new Libc.IoVector((byte*)handles[i].Pointer, _peek[i].Length);
+                    }
+                    n = Libc.WriteV(stdin.Fd, iov[..count]);
+                }
+                finally
+                {
+                    for (int i = 0; i < count; i++) handles[i].Dispose();
+                }
+            }
+            if (n == -Libc.EAGAIN) return;
+            if (n < 0) { WriteFailed((int)-n); return; }
+            Port.Dequeue(n);
+        }
+        if (_stdin is not null) Port.Select(stdin, PollEvents.None);
+    }
+
+    private void WriteFailed(int errno)
+    {
+        // EPIPE: the child closed its input or exited. Reading goes on; the exit status still comes.
+        if (_stdin is { } stdin) Port.Deselect(stdin);
+        _stdin = null;
+        Port.ReportWriteError(errno);
+    }
+
+    protected internal override void OnOutputEnd()
+    {
+        // Half-close: the child sees end of file on its input while its output keeps flowing.
+        if (_stdin is { } stdin) Port.Deselect(stdin);
+        _stdin = null;
+    }
+
+    protected internal override void OnStop()
+    {
+        // The pipes are closed by the port (deselect, then stop_select disposes them). The child is
+        // not killed (Erlang's rule); the watcher stays on the loop until it is reaped.
+        _stdin = _stdout = _stderr = null;
+    }
+}

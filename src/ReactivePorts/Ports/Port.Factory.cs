@@ -1,0 +1,30 @@
+namespace ReactivePorts;
+
+public sealed partial class Port
+{
+    /// <summary>
+    /// A spec for Erlang's <c>{spawn, Command}</c>: the command line runs as
+    /// <c>/bin/sh -c "exec command"</c>, so a simple command replaces the shell and its pid,
+    /// signals and exit status are the program's own.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="command"/> is empty or contains NUL.</exception>
+    public static SpawnSpec Spawn(string command)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(command);
+        if (command.Contains('\0')) throw new ArgumentException("A command cannot contain NUL.", nameof(command));
+        return new SpawnSpec(command, null);
+    }
+
+    /// <summary>
+    /// A spec for Erlang's <c>{spawn_executable, Path}</c>: runs the file at
+    /// <paramref name="path"/> (a relative path is resolved against the current directory at
+    /// open; PATH is not searched unless <see cref="SpawnSpec.WithPathSearch"/>).
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty or contains NUL.</exception>
+    public static SpawnSpec SpawnExecutable(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (path.Contains('\0')) throw new ArgumentException("A path cannot contain NUL.", nameof(path));
+        return new SpawnSpec(null, path);
+    }
+}

@@ -1,0 +1,70 @@
+using ReactivePorts.Drivers.Spawn;
+using ReactivePorts.Interop;
+using ReactivePorts.Spawning;
+
+namespace ReactivePorts;
+
+public sealed partial class Port
+{
+    private ChildProcess Child => (_core.Driver as SpawnDriver)?.Child
+        ?? throw new InvalidOperationException($"Port '{_name}' has no child process.");
+
+    /// <summary>Sends a signal to the child through its pidfd (never to a recycled pid).</summary>
+    /// <param name="signal">The signal number, e.g. 15 for SIGTERM.</param>
+    /// <returns>False when the child has already been reaped.</returns>
+    /// <exception cref="InvalidOperationException">The port has no child process.</exception>
+    /// <exception cref="IOException">The signal could not be sent (EINVAL for a bad number).</exception>
+    public bool Signal(int signal) => Child.Signal(signal);
+
+    /// <summary>Sends a signal to the child's process group (<c>kill(-pgid)</c>), reaching its descendants; the port must have been opened with its own process group.</summary>
+    /// <returns>False when no process is left in the group.</returns>
+    /// <exception cref="InvalidOperationException">The child was not started in its own process group.</exception>
+    /// <exception cref="IOException">The signal could not be sent.</exception>
+    public bool SignalGroup(int signal) => Child.SignalGroup(signal);
+
+    /// <summary>Kills the child (SIGKILL; its whole group when it has its own).</summary>
+    public void Kill()
+    {
+        var child = Child;
+        if (child.OwnProcessGroup) child.SignalGroup(Libc.SIGKILL);
+        child.Signal(Libc.SIGKILL);
+    }
+
+    /// <summary>
+    /// Stops the child gracefully: sends <paramref name="signal"/> (SIGTERM by default; to the
+    /// group when it has its own), waits up to <paramref name="grace"/> for it to exit, then
+    /// kills it. Returns the exit status.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The port has no child process.</exception>
+    public async Task<ExitStatus> StopAsync(TimeSpan grace, int signal = Libc.SIGTERM, CancellationToken cancellationToken = default)
+    {
+        var child = Child;
+        if (child.OwnProcessGroup) child.SignalGroup(signal);
+        else child.Signal(signal);
+        try
+        {
+            return await Exit.WaitAsync(grace, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // The grace period is over: no more asking.
+            Kill();
+            return await Exit.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private void KillAfterClose()
+    {
+        if (_core.Driver is SpawnDriver spawn && spawn.Child.Status is null)
+        {
+            try
+            {
+                Kill();
+            }
+            catch (IOException)
+            {
+                // Already gone between the check and the signal: nothing left to kill.
+            }
+        }
+    }
+}

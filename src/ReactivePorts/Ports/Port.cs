@@ -1,0 +1,194 @@
+using System.Reactive.Subjects;
+using ReactivePorts.Drivers;
+using ReactivePorts.Framing;
+using ReactivePorts.Polling;
+
+namespace ReactivePorts;
+
+/// <summary>
+/// An open port: a duplex byte channel to a child process (or another driver), with its output
+/// as an observable of packets and its input as a sink. Open one from a spec:
+/// <c>Port.Spawn("cat").WithFraming(FrameFormat.Line()).Open()</c>.
+/// </summary>
+/// <remarks>
+/// <para>Packets are delivered on the port's poll-loop thread (the fast path): keep
+/// <c>OnNext</c> quick, or hand off with <see cref="PortOutput.ObserveOn"/> (bounded), never
+/// with plain Rx <c>ObserveOn</c> (unbounded).</para>
+/// <para>Order: data (including the last unterminated line) → eof → exit status → completion.
+/// A framing error is <c>OnError</c> after the exit status.</para>
+/// <para>Closing flushes what is queued, then closes the pipes; the child is not killed
+/// (Erlang's rule) unless asked for.</para>
+/// </remarks>
+public sealed partial class Port : IPortSink, IDisposable, IAsyncDisposable
+{
+    private readonly DriverPort _core;
+    private readonly PortOptions _options;
+    private readonly string _name;
+    private readonly TaskCompletionSource<ExitStatus> _exit = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Subject<PortEvent> _events = new();
+    private readonly BehaviorSubject<bool> _busy = new(false);
+    private readonly Subject<ReadOnlyMemory<byte>> _stderr = new();
+    private readonly PortOutput _output;
+    private IObserver<Packet>? _observer;
+    private bool _readingStarted;
+    private bool _terminated;
+    private Exception? _terminalError;
+    private ExitStatus? _status;
+    private int _disposed;
+
+    internal Port(PollScheduler loop, PortDriver driver, PortOptions options, string name)
+    {
+        _options = options;
+        _name = name;
+        _core = new DriverPort(loop, driver, options.ToDriverOptions(name), this);
+        _output = new PortOutput(this);
+        Input = new PortInput(this);
+    }
+
+    /// <summary>The loop the port runs on (where packets are delivered).</summary>
+    public PollScheduler Scheduler => _core.Scheduler;
+
+    /// <summary>The child's process id, when the port has one.</summary>
+    public int? OsPid => _core.OsPid;
+
+    /// <summary>The port's name (the command or executable).</summary>
+    public string Name => _name;
+
+    /// <summary>
+    /// The packets the port delivers, on the loop thread. One subscriber (use <c>Publish</c> to
+    /// share); reading starts when it subscribes, so nothing is lost before that. Disposing the
+    /// subscription closes the port.
+    /// </summary>
+    public PortOutput Output => _output;
+
+    /// <summary>Everything that happens, in order (data, eof, exit, write failures, close). Subscribing also starts reading.</summary>
+    public IObservable<PortEvent> Events => System.Reactive.Linq.Observable.Create<PortEvent>(observer =>
+    {
+        var subscription = _events.Subscribe(observer);
+        Scheduler.Post(static p => p.StartReading(), this);
+        return subscription;
+    });
+
+    /// <summary>The child's standard error, when the port captures it apart (<see cref="StandardErrorMode.Separate"/>). Chunks before the first subscription are dropped: subscribe before the output.</summary>
+    public IObservable<ReadOnlyMemory<byte>> StandardError => _stderr;
+
+    /// <summary>Busy state: true while senders are held back. Starts with the current state.</summary>
+    public IObservable<bool> Busy => _busy;
+
+    /// <summary>Completes with the exit status when the child has been reaped (also after the port was closed).</summary>
+    public Task<ExitStatus> Exit => _exit.Task;
+
+    /// <summary>
+    /// The input as an Rx observer. <c>OnNext</c> never loses data: off the loop it waits while
+    /// the port is busy; on a loop thread it queues and pauses the port that is delivering there
+    /// until this one is ready. <c>OnCompleted</c> closes the child's input (half-close);
+    /// <c>OnError</c> closes the port.
+    /// </summary>
+    public IObserver<ReadOnlyMemory<byte>> Input { get; }
+
+    /// <summary>A snapshot of the port's state and counters.</summary>
+    public PortInfo GetInfo() => new(_name, _core.DriverName, _core.OsPid, _core.BytesIn, _core.BytesOut,
+        _core.QueuedBytes, _core.IsBusy, !_terminated && Volatile.Read(ref _disposed) == 0, _status);
+
+    internal DriverPort Core => _core;
+
+    internal PortOptions Options => _options;
+
+    /// <summary>Starts the driver on the loop (called once by the opener).</summary>
+    internal void Start() => Scheduler.Post(static p => p._core.Start(), this);
+
+    internal void Subscribe(IObserver<Packet> observer)
+    {
+        Scheduler.Post(static s =>
+        {
+            var (port, observer) = s;
+            if (port._terminated)
+            {
+                if (port._terminalError is { } error) observer.OnError(error);
+                else observer.OnCompleted();
+                return;
+            }
+            port._observer = observer;
+            port.StartReading();
+        }, (this, observer));
+    }
+
+    internal void Unsubscribe()
+    {
+        Scheduler.Post(static p =>
+        {
+            p._observer = null;
+            p._core.BeginClose(p._options.FlushTimeout, null);
+        }, this);
+    }
+
+    private void StartReading()
+    {
+        if (_readingStarted) return;
+        _readingStarted = true;
+        _core.ResumeInput();
+    }
+
+    void IPortSink.OnPacket(Packet packet)
+    {
+        if (_observer is { } observer)
+        {
+            try
+            {
+                observer.OnNext(packet);
+            }
+            catch (Exception ex)
+            {
+                // The subscriber failed: it gets nothing more (no second terminal message), our read
+                // end is closed so the child gets EPIPE instead of blocking, and the port fails.
+                _observer = null;
+                Scheduler.ReportError(ex);
+                _core.Fail(ex);
+                return;
+            }
+        }
+        if (_events.HasObservers) _events.OnNext(new PortData(packet));
+    }
+
+    void IPortSink.OnStandardError(ReadOnlyMemory<byte> chunk) => _stderr.OnNext(chunk);
+
+    void IPortSink.OnEof()
+    {
+        if (_events.HasObservers) _events.OnNext(PortEof.Instance);
+    }
+
+    void IPortSink.OnExited(ExitStatus status)
+    {
+        _status = status;
+        _exit.TrySetResult(status);
+        if (!_terminated && _events.HasObservers) _events.OnNext(new PortExited(status));
+    }
+
+    void IPortSink.OnWriteFailed(Exception error)
+    {
+        if (_events.HasObservers) _events.OnNext(new PortWriteFailed(error));
+    }
+
+    void IPortSink.OnClosed(Exception? error)
+    {
+        if (error is null && _options.ValidateExit && _status is { Success: false } status)
+            error = new PortExitException(_name, status);
+        _terminated = true;
+        _terminalError = error;
+        var observer = _observer;
+        _observer = null;
+        if (observer is not null)
+        {
+            if (error is null) observer.OnCompleted();
+            else observer.OnError(error);
+        }
+        _events.OnNext(new PortClosed(error));
+        _events.OnCompleted();
+        _stderr.OnCompleted();
+        _busy.OnCompleted();
+        ChildRegistry.Remove(this);
+        if (!_options.HasExitStatus) _exit.TrySetResult(ExitStatus.Unknown);
+    }
+
+    void IPortSink.OnBusyChanged(bool busy) => _busy.OnNext(busy);
+}

@@ -1,0 +1,51 @@
+using ReactivePorts.Drivers;
+using ReactivePorts.Polling;
+
+namespace ReactivePorts;
+
+/// <summary>The port's input as an Rx observer (see <see cref="Port.Input"/>).</summary>
+internal sealed class PortInput(Port port) : IObserver<ReadOnlyMemory<byte>>
+{
+    private int _completed;
+
+    public void OnNext(ReadOnlyMemory<byte> value)
+    {
+        if (Volatile.Read(ref _completed) != 0)
+            throw new InvalidOperationException($"OnNext after OnCompleted on the input of port '{port.Name}'.");
+        if (!PollScheduler.IsOnAnyLoopThread)
+        {
+            // Off the loop a sender may wait: it holds until the port accepts, never dropping data.
+            port.WriteAsync(value).AsTask().GetAwaiter().GetResult();
+            return;
+        }
+        // On a loop thread nothing may block: queue past the mark, and pause whichever port is
+        // delivering on this thread until this one is ready again, so a pipeline stays bounded.
+        if (port.TryWrite(value.Span)) return;
+        port.WriteForced(value.Span);
+        if (DriverPort.Delivering is { } source && source != port.Core)
+        {
+            source.PauseInput();
+            port.Core.WhenReady(() =>
+            {
+                try
+                {
+                    source.Scheduler.Post(static s => s.ResumeInput(), source);
+                }
+                catch (ObjectDisposedException)
+                {
+                    // The source's loop is gone; nothing to resume.
+                }
+            });
+        }
+    }
+
+    public void OnCompleted()
+    {
+        if (Interlocked.Exchange(ref _completed, 1) == 0) port.CompleteInput();
+    }
+
+    public void OnError(Exception error)
+    {
+        if (Interlocked.Exchange(ref _completed, 1) == 0) port.Dispose();
+    }
+}

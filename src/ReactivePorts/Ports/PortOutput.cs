@@ -1,0 +1,209 @@
+using System.Reactive.Concurrency;
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using ReactivePorts.Framing;
+
+namespace ReactivePorts;
+
+/// <summary>
+/// A port's packets: an observable with one subscriber, delivered on the loop thread, plus
+/// bounded hand-offs for slow consumers that pause reading the port while they are full (so
+/// the child blocks on its pipe and memory stays bounded).
+/// </summary>
+public sealed class PortOutput : IObservable<Packet>
+{
+    private readonly Port _port;
+    private int _subscribed;
+
+    internal PortOutput(Port port) => _port = port;
+
+    /// <summary>Subscribes the one observer; reading starts now. Disposing the subscription closes the port.</summary>
+    /// <exception cref="InvalidOperationException">The output already has a subscriber (use <c>Publish</c> to share it).</exception>
+    public IDisposable Subscribe(IObserver<Packet> observer)
+    {
+        ArgumentNullException.ThrowIfNull(observer);
+        if (Interlocked.Exchange(ref _subscribed, 1) != 0)
+            throw new InvalidOperationException($"The output of port '{_port.Name}' already has a subscriber; use Publish() to share it.");
+        _port.Subscribe(observer);
+        return new Subscription(_port);
+    }
+
+    /// <summary>
+    /// Delivers the packets on <paramref name="scheduler"/> through a queue of at most
+    /// <paramref name="capacity"/> packets: while it is full the port stops reading. Unlike Rx's
+    /// <c>ObserveOn</c>, nothing piles up without bound.
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="scheduler"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="capacity"/> is less than 1.</exception>
+    public IObservable<Packet> ObserveOn(IScheduler scheduler, int capacity = 1024)
+    {
+        ArgumentNullException.ThrowIfNull(scheduler);
+        ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
+        return System.Reactive.Linq.Observable.Create<Packet>(observer =>
+        {
+            var handoff = new BoundedHandoff(_port, scheduler, capacity, observer);
+            handoff.Subscription = Subscribe(handoff);
+            return handoff;
+        });
+    }
+
+    /// <summary>
+    /// The packets as an async stream (<c>await foreach</c>), buffered up to
+    /// <paramref name="capacity"/> packets: while the buffer is full the port stops reading.
+    /// Ends normally after the exit status, or throws the port's error.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="capacity"/> is less than 1.</exception>
+    public async IAsyncEnumerable<Packet> ToAsyncEnumerable(int capacity = 1024, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
+        var channel = Channel.CreateUnbounded<Packet>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        var gate = new FlowGate(_port, capacity);
+        using var subscription = Subscribe(new ChannelObserver(channel.Writer, gate));
+        while (await channel.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (channel.Reader.TryRead(out var packet))
+            {
+                gate.Taken();
+                yield return packet;
+            }
+        }
+    }
+
+    private sealed class Subscription(Port port) : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0) port.Unsubscribe();
+        }
+    }
+
+    /// <summary>Counts packets in a hand-off; pauses the port at capacity and resumes it at half.</summary>
+    private sealed class FlowGate(Port port, int capacity)
+    {
+        private int _count;
+        private int _paused;
+
+        /// <summary>A packet went in (loop thread).</summary>
+        public void Added()
+        {
+            if (Interlocked.Increment(ref _count) >= capacity && Interlocked.Exchange(ref _paused, 1) == 0)
+                port.Core.PauseInput();
+        }
+
+        /// <summary>A packet was taken out (consumer thread).</summary>
+        public void Taken()
+        {
+            if (Interlocked.Decrement(ref _count) <= capacity / 2 && Volatile.Read(ref _paused) == 1 && Interlocked.Exchange(ref _paused, 0) == 1)
+            {
+                try
+                {
+                    port.Scheduler.Post(static p => p.Core.ResumeInput(), port);
+                }
+                catch (ObjectDisposedException)
+                {
+                    // The loop is gone; there is nothing left to resume.
+                }
+            }
+        }
+    }
+
+    private sealed class ChannelObserver(ChannelWriter<Packet> writer, FlowGate gate) : IObserver<Packet>
+    {
+        public void OnNext(Packet value)
+        {
+            writer.TryWrite(value);
+            gate.Added();
+        }
+
+        public void OnError(Exception error) => writer.TryComplete(error);
+
+        public void OnCompleted() => writer.TryComplete();
+    }
+
+    private sealed class BoundedHandoff : IObserver<Packet>, IDisposable
+    {
+        private readonly IScheduler _scheduler;
+        private readonly IObserver<Packet> _observer;
+        private readonly FlowGate _gate;
+        private readonly Queue<Packet> _queue = new();
+        private readonly object _lock = new();
+        private bool _draining;
+        private bool _done;
+        private Exception? _error;
+        private bool _completed;
+        private int _disposed;
+
+        public BoundedHandoff(Port port, IScheduler scheduler, int capacity, IObserver<Packet> observer)
+        {
+            _scheduler = scheduler;
+            _observer = observer;
+            _gate = new FlowGate(port, capacity);
+        }
+
+        public IDisposable? Subscription { get; set; }
+
+        public void OnNext(Packet value)
+        {
+            lock (_lock) _queue.Enqueue(value);
+            _gate.Added();
+            Kick();
+        }
+
+        public void OnError(Exception error)
+        {
+            lock (_lock) { _error = error; _done = true; }
+            Kick();
+        }
+
+        public void OnCompleted()
+        {
+            lock (_lock) _done = true;
+            Kick();
+        }
+
+        private void Kick()
+        {
+            lock (_lock)
+            {
+                if (_draining) return;
+                _draining = true;
+            }
+            _scheduler.Schedule(Drain);
+        }
+
+        private void Drain()
+        {
+            while (Volatile.Read(ref _disposed) == 0)
+            {
+                Packet packet;
+                bool finish = false;
+                lock (_lock)
+                {
+                    if (!_queue.TryDequeue(out packet))
+                    {
+                        _draining = false;
+                        finish = _done && !_completed;
+                        _completed |= finish;
+                        if (!finish) return;
+                    }
+                }
+                if (finish)
+                {
+                    // Outside the lock: no user code runs under it.
+                    if (_error is { } error) _observer.OnError(error);
+                    else _observer.OnCompleted();
+                    return;
+                }
+                _gate.Taken();
+                _observer.OnNext(packet);
+            }
+        }
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0) Subscription?.Dispose();
+        }
+    }
+}

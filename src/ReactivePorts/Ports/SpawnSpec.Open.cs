@@ -1,0 +1,196 @@
+using ReactivePorts.Drivers.Spawn;
+using ReactivePorts.Framing;
+using ReactivePorts.Interop;
+using ReactivePorts.Polling;
+using ReactivePorts.Spawning;
+
+namespace ReactivePorts;
+
+public sealed partial record SpawnSpec
+{
+    private const int DefaultReadBuffer = 64 * 1024;
+
+    /// <summary>
+    /// Starts the process now, on the calling thread, and returns the open port. Reading starts
+    /// when the output is first subscribed, so nothing is lost before that.
+    /// </summary>
+    /// <exception cref="PortSpawnException">The process could not be started (missing or non-executable file, a directory, a script without <c>#!</c>, E2BIG, a bad working directory): errno and path are in the exception.</exception>
+    /// <exception cref="InvalidOperationException">Options contradict each other (the message says which).</exception>
+    /// <exception cref="PlatformNotSupportedException">Not on Linux.</exception>
+    public Port Open()
+    {
+        if (!OperatingSystem.IsLinux()) throw new PlatformNotSupportedException("Spawn ports run on Linux only.");
+        Validate();
+        var stderrMode = StandardErrorChoice ?? (UseStdio ? StandardErrorMode.Inherit : StandardErrorMode.Discard);
+        var loop = Options.Scheduler ?? PollScheduler.Default;
+        var toClose = new List<SafeFdHandle>();
+        SafeFdHandle? stdinWrite = null, stdoutRead = null, stderrRead = null;
+        try
+        {
+            var fds = new Dictionary<int, SpawnFd>();
+            int inFd = UseStdio ? 0 : 3, outFd = UseStdio ? 1 : 4;
+            if (!UseStdio)
+            {
+                fds[0] = SpawnFd.DevNull;
+                fds[1] = SpawnFd.DevNull;
+            }
+            if (Direction != PortDirection.In)
+            {
+                var (read, write) = Libc.Pipe();
+                toClose.Add(read);
+                stdinWrite = write;
+                fds[inFd] = SpawnFd.Dup(read);
+            }
+            else
+            {
+                fds[inFd] = SpawnFd.DevNull;
+            }
+            SafeFdHandle? childOut = null;
+            if (Direction != PortDirection.Out)
+            {
+                var (read, write) = Libc.Pipe();
+                toClose.Add(write);
+                stdoutRead = read;
+                childOut = write;
+                fds[outFd] = SpawnFd.Dup(write);
+            }
+            else
+            {
+                fds[outFd] = SpawnFd.DevNull;
+            }
+            switch (stderrMode)
+            {
+                case StandardErrorMode.Inherit:
+                    var own = new SafeFdHandle(2, ownsHandle: false);
+                    toClose.Add(own);
+                    fds[2] = SpawnFd.Dup(own);
+                    break;
+                case StandardErrorMode.MergeWithOutput:
+                    fds[2] = childOut is null ? SpawnFd.DevNull : SpawnFd.Dup(childOut);
+                    break;
+                case StandardErrorMode.Separate:
+                    var (errRead, errWrite) = Libc.Pipe();
+                    toClose.Add(errWrite);
+                    stderrRead = errRead;
+                    fds[2] = SpawnFd.Dup(errWrite);
+                    break;
+                default:
+                    fds[2] = SpawnFd.DevNull;
+                    break;
+            }
+
+            var info = new SpawnStartInfo(ResolveExecutable(), BuildArguments(),
+                SpawnEnvironment.Build(EnvironmentChanges, InheritEnvironment), fds, WorkingDirectory, NewProcessGroup);
+            foreach (var end in new[] { stdinWrite, stdoutRead, stderrRead })
+            {
+                if (end is null) continue;
+                Libc.SetNonBlocking(end, true);
+                if (PipeSize is { } size) Libc.SetPipeSize(end, size); // EPERM (over the user's quota) keeps the default
+            }
+            var child = Spawner.Start(info);
+            int readBuffer = PipeSize is { } big ? Math.Max(DefaultReadBuffer, Math.Min(big, 1 << 20)) : DefaultReadBuffer;
+            var driver = new SpawnDriver(child, stdinWrite, stdoutRead, stderrRead, readBuffer, Options.ZeroCopy);
+            var options = Options with
+            {
+                HasOutputToChild = Direction != PortDirection.In,
+                HasInputFromChild = Direction != PortDirection.Out,
+            };
+            var port = new Port(loop, driver, options, Name);
+            if (options.KillOnApplicationExit) ChildRegistry.Add(port);
+            port.Start();
+            return port;
+        }
+        catch
+        {
+            // Nothing was started (or the driver owns the ends now): release what was opened here.
+            stdinWrite?.Dispose();
+            stdoutRead?.Dispose();
+            stderrRead?.Dispose();
+            throw;
+        }
+        finally
+        {
+            // The child's ends belong to the child now (or to nobody): the parent must not keep them,
+            // or the child would never see end of file on its input.
+            foreach (var handle in toClose) handle.Dispose();
+        }
+    }
+
+    private void Validate()
+    {
+        Options.Validate();
+        if (!UseStdio && StandardErrorChoice == StandardErrorMode.MergeWithOutput)
+            throw new InvalidOperationException("Contradictory options: stderr merged into the output (MergeWithOutput) with nouse_stdio (WithStdio(false)).");
+        if (Options.HighWatermark == 0 && Options.LowWatermark > 0)
+            throw new InvalidOperationException("Contradictory options: a low busy mark without a high one.");
+    }
+
+    private string ResolveExecutable()
+    {
+        if (ShellCommandLine is not null) return ShellCommand.Shell;
+        return SearchPath ? ExecutablePath.Search(Executable!) : ExecutablePath.Absolute(Executable!);
+    }
+
+    private IEnumerable<byte[]> BuildArguments()
+    {
+        if (ShellCommandLine is not null) return ShellCommand.Arguments(ShellCommandLine);
+        var arg0 = Arg0 ?? SpawnStartInfo.Encode(Executable!, "executable");
+        return [arg0, .. Arguments];
+    }
+
+    /// <summary>Opens a new port for this subscriber (cold): start errors arrive as <c>OnError</c>; disposing closes the port.</summary>
+    public IDisposable Subscribe(IObserver<Packet> observer)
+    {
+        ArgumentNullException.ThrowIfNull(observer);
+        Port port;
+        try
+        {
+            port = Open();
+        }
+        catch (Exception ex) when (ex is PortException or IOException or InvalidOperationException)
+        {
+            // A cold observable reports start failures through the grammar, not by throwing.
+            observer.OnError(ex);
+            return System.Reactive.Disposables.Disposable.Empty;
+        }
+        return port.Output.Subscribe(observer);
+    }
+
+    /// <summary>
+    /// Runs the process to completion with its input closed, collecting its output and standard
+    /// error (as CliWrap's buffered execute) up to <paramref name="maxBytes"/> each.
+    /// </summary>
+    /// <exception cref="PortSpawnException">The process could not be started.</exception>
+    /// <exception cref="PortOutputLimitException">The output or standard error exceeded <paramref name="maxBytes"/>; the child is killed.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxBytes"/> is not positive.</exception>
+    public async Task<BufferedResult> ExecuteBufferedAsync(int maxBytes = 16 * 1024 * 1024, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBytes);
+        var spec = this with { StandardErrorChoice = StandardErrorMode.Separate, Options = Options with { Framing = FrameFormat.Stream, FramingRequests = [] } };
+        await using var port = spec.Open();
+        var stdout = new MemoryStream();
+        var stderr = new MemoryStream();
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Exception? failure = null;
+        void Append(MemoryStream target, ReadOnlySpan<byte> bytes)
+        {
+            if (failure is not null) return;
+            if (target.Length + bytes.Length > maxBytes)
+            {
+                failure = new PortOutputLimitException(Name, maxBytes);
+                port.Kill();
+                return;
+            }
+            target.Write(bytes);
+        }
+        using var errors = port.StandardError.Subscribe(chunk => Append(stderr, chunk.Span));
+        using var registration = cancellationToken.Register(() => port.Kill());
+        port.CompleteInput();
+        port.Output.Subscribe(p => Append(stdout, p.Payload.Span), ex => done.TrySetException(ex), () => done.TrySetResult());
+        await done.Task.ConfigureAwait(false);
+        var status = await port.Exit.ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (failure is not null) throw failure;
+        return new BufferedResult(stdout.ToArray(), stderr.ToArray(), status);
+    }
+}
