@@ -134,7 +134,10 @@ public class TestScheduler : VirtualTimeScheduler<long, long>
     /// </summary>
     /// <typeparam name="T">The element type of the sequence.</typeparam>
     /// <param name="messages">Notifications with the absolute virtual times at which to send them.</param>
-    /// <returns>The observable, which records every subscription made to it.</returns>
+    /// <returns>
+    /// The observable, which records every subscription made to it. Its
+    /// <see cref="ITestableObservable{T}.Messages"/> is a read-only copy of <paramref name="messages"/>.
+    /// </returns>
     /// <exception cref="ArgumentNullException"><paramref name="messages"/> is null.</exception>
     public ITestableObservable<T> CreateHotObservable<T>(params Recorded<Notification<T>>[] messages)
     {
@@ -149,7 +152,10 @@ public class TestScheduler : VirtualTimeScheduler<long, long>
     /// </summary>
     /// <typeparam name="T">The element type of the sequence.</typeparam>
     /// <param name="messages">Notifications with their virtual time offsets from the subscription.</param>
-    /// <returns>The observable, which records every subscription made to it.</returns>
+    /// <returns>
+    /// The observable, which records every subscription made to it. Its
+    /// <see cref="ITestableObservable{T}.Messages"/> is a read-only copy of <paramref name="messages"/>.
+    /// </returns>
     /// <exception cref="ArgumentNullException"><paramref name="messages"/> is null.</exception>
     public ITestableObservable<T> CreateColdObservable<T>(params Recorded<Notification<T>>[] messages)
     {
