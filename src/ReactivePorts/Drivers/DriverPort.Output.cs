@@ -140,8 +140,40 @@ public sealed partial class DriverPort
         }
     }
 
+    private bool _inDrain;     // loop thread only
+    private bool _drainAgain;  // loop thread only
+
     /// <summary>Hands pending bytes to the driver (loop thread).</summary>
+    /// <remarks>
+    /// Not re-entrant: a driver call inside it can admit waiting writers (the queue fell under the
+    /// low mark), whose drain is posted inline on the loop thread. Running that drain nested would
+    /// hand newer bytes to the driver before the rest of this batch (reordering), and would swap
+    /// the list this drain is still walking; so the nested call only asks this one to go again.
+    /// </remarks>
     private void Drain()
+    {
+        if (_inDrain)
+        {
+            _drainAgain = true;
+            return;
+        }
+        _inDrain = true;
+        try
+        {
+            do
+            {
+                _drainAgain = false;
+                DrainOnce();
+            }
+            while (_drainAgain);
+        }
+        finally
+        {
+            _inDrain = false;
+        }
+    }
+
+    private void DrainOnce()
     {
         List<ReadOnlyMemory<byte>> batch;
         long bytes;
