@@ -1,0 +1,312 @@
+// ReactivePortsBench — the library under test, written as a careful user of its public API.
+//   ReactivePorts.Benchmarks compare reactiveports [--zero-copy] [--pipe-size BYTES] [--name NAME] TEST [SECS [TRIALS]]
+//   TEST: all | raw | pkt | pkt64 | pkt1k | pkt64k | rtt | spawn | alloc | idle
+// Throughput: Port.SpawnExecutable("/bin/cat") (stream framing for raw, {packet,4} for packets);
+// one task sends with port.WriteAsync (raw: 64 KiB chunks; packets: one WriteAsync per packet, the
+// port frames and coalesces them), the subscriber checks every byte / packet in OnNext, on the loop
+// thread, one OnNext per packet. Default options (busy marks 8192/4096, owned payloads, 64 KiB
+// pipes) unless --zero-copy / --pipe-size.
+// RTT: WriteAsync one 64-byte packet, await its echo (a TaskCompletionSource set in OnNext).
+// Spawn: Port.SpawnExecutable("/bin/true").Open(), subscribe, wait for Exit (status 0), from 1
+// and from 8 caller threads.
+// alloc: bytes allocated per packet at steady state (64 B packets), on the loop thread and in the
+// whole process. idle: 10,000 idle ports (sleep): threads added, managed bytes per port, idle CPU.
+using System.Buffers.Binary;
+using System.Diagnostics;
+using System.Runtime;
+using ReactivePorts.Framing;
+
+namespace ReactivePorts.Benchmarks.Compare;
+
+internal sealed class ReactivePortsBench
+{
+    private readonly string _impl;
+    private readonly bool _zeroCopy;
+    private readonly int? _pipeSize;
+
+    private ReactivePortsBench(string impl, bool zeroCopy, int? pipeSize)
+    {
+        _impl = impl;
+        _zeroCopy = zeroCopy;
+        _pipeSize = pipeSize;
+    }
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        string impl = "reactiveports";
+        bool zeroCopy = false;
+        int? pipeSize = null;
+        int i = 0;
+        for (; i < args.Length && args[i].StartsWith("--", StringComparison.Ordinal); i++)
+        {
+            switch (args[i])
+            {
+                case "--zero-copy": zeroCopy = true; break;
+                case "--pipe-size": pipeSize = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
+                case "--name": impl = args[++i]; break;
+                default: Console.Error.WriteLine($"unknown option {args[i]}"); return 2;
+            }
+        }
+        var opt = Bench.Options.Parse(args[i..]);
+        var bench = new ReactivePortsBench(impl, zeroCopy, pipeSize);
+        Bench.Info(impl, $"ReactivePorts runtime {Environment.Version} cpus {Environment.ProcessorCount} serverGC {GCSettings.IsServerGC} zeroCopy {zeroCopy} pipeSize {pipeSize?.ToString() ?? "default"} test {opt.Test} secs {opt.Seconds} trials {opt.Trials}");
+        try
+        {
+            if (opt.Runs("raw")) await bench.Raw(opt);
+            foreach (var size in new[] { 64, 1024, 65536 })
+                if (opt.Runs(Bench.Key(size))) await bench.Pkt(opt, size);
+            if (opt.Runs("rtt")) await bench.Rtt();
+            if (opt.Runs("spawn")) bench.Spawn(opt, 1, "spawn1");
+            if (opt.Runs("spawn")) bench.Spawn(opt, 8, "spawn8");
+            if (opt.Test == "alloc") await bench.Alloc(opt);
+            if (opt.Test == "idle") await IdlePorts.RunAsync(impl, int.Parse(Environment.GetEnvironmentVariable("IDLE_PORTS") ?? "10000", System.Globalization.CultureInfo.InvariantCulture));
+        }
+        catch (Exception e)
+        {
+            Console.WriteLine($"FAIL {impl} {e.GetType().Name}: {e.Message}");
+            return 1;
+        }
+        return 0;
+    }
+
+    private SpawnSpec Cat(FrameFormat framing)
+    {
+        var spec = Port.SpawnExecutable("/bin/cat").WithFraming(framing);
+        if (_zeroCopy) spec = spec.WithZeroCopy();
+        if (_pipeSize is { } size) spec = spec.WithPipeSize(size);
+        return spec;
+    }
+
+    private static async Task EndCat(Port port, Task done)
+    {
+        await done;
+        var status = await port.Exit;
+        if (status.ExitCode != 0) throw new InvalidOperationException($"cat ended with {status}");
+    }
+
+    // ------------------------------------------------------------------ raw
+
+    private async Task<(double MBps, long Bytes)> RunRaw(double seconds)
+    {
+        var pattern = Bench.RawPattern(2 << 20); // longer than any read (1 MiB pipes read up to 1 MiB)
+        var checker = new RawChecker(pattern);
+        await using var port = Cat(FrameFormat.Stream).Open();
+        port.Output.Subscribe(checker);
+        var t0 = Stopwatch.GetTimestamp();
+        var deadline = Bench.Deadline(seconds);
+        long sent = 0;
+        var chunk = pattern.AsMemory(0, Bench.Chunk);
+        try
+        {
+            while (Stopwatch.GetTimestamp() < deadline && !checker.Done.IsCompleted)
+            {
+                await port.WriteAsync(chunk);
+                sent += Bench.Chunk;
+            }
+            port.CompleteInput();
+            await EndCat(port, checker.Done);
+        }
+        catch
+        {
+            port.Kill();
+            throw;
+        }
+        var el = Bench.Seconds(t0, checker.EndTimestamp);
+        if (sent != checker.Received) throw new InvalidDataException($"raw: sent {sent} bytes, got back {checker.Received}");
+        return (checker.Received / el / 1e6, checker.Received);
+    }
+
+    private async Task Raw(Bench.Options opt)
+    {
+        await RunRaw(Bench.WarmupSeconds);
+        var (mbps, bytes) = await Bench.TrialsAsync(_impl, "raw.MBps", opt.Trials, () => RunRaw(opt.Seconds));
+        Bench.Check(_impl, $"raw ok bytes={bytes} verified=all");
+        Bench.Result(_impl, "raw.MBps", mbps, "F1");
+    }
+
+    // ------------------------------------------------------------------ pkt
+
+    private async Task<(double Pps, long Count)> RunPkt(int size, double seconds, Action<PacketChecker>? onStart = null)
+    {
+        var checker = new PacketChecker(size);
+        await using var port = Cat(FrameFormat.LengthPrefixed(4)).Open();
+        port.Output.Subscribe(checker);
+        onStart?.Invoke(checker);
+        var t0 = Stopwatch.GetTimestamp();
+        long sent;
+        try
+        {
+            sent = await WritePacketsAsync(port, size, Bench.Deadline(seconds), checker.Done);
+            port.CompleteInput();
+            await EndCat(port, checker.Done);
+        }
+        catch
+        {
+            port.Kill();
+            throw;
+        }
+        var el = Bench.Seconds(t0, checker.EndTimestamp);
+        if (sent != checker.Received) throw new InvalidDataException($"pkt: sent {sent} packets, got back {checker.Received}");
+        return (checker.Received / el, checker.Received);
+    }
+
+    /// <summary>One WriteAsync per packet (the port frames it); payload: seq (big-endian) in bytes 0..7, the pattern, seq &amp; 0xff last.</summary>
+    private static async Task<long> WritePacketsAsync(Port port, int size, long deadline, Task failed)
+    {
+        var payload = new byte[size];
+        for (var i = 8; i < size - 1; i++) payload[i] = Bench.PatternByte(i);
+        long seq = 0;
+        while ((seq & 63) != 0 || (Stopwatch.GetTimestamp() < deadline && !failed.IsCompleted))
+        {
+            BinaryPrimitives.WriteUInt64BigEndian(payload, (ulong)seq);
+            payload[size - 1] = (byte)seq;
+            // Accepted means copied: the buffer may be reused once the write completes.
+            await port.WriteAsync(payload);
+            seq++;
+        }
+        return seq;
+    }
+
+    private async Task Pkt(Bench.Options opt, int size)
+    {
+        await RunPkt(size, Bench.WarmupSeconds);
+        var (pps, n) = await Bench.TrialsAsync(_impl, Bench.Key(size) + ".pps", opt.Trials, () => RunPkt(size, opt.Seconds));
+        Bench.Check(_impl, $"{Bench.Key(size)} ok packets={n}");
+        Bench.Result(_impl, Bench.Key(size) + ".pps", pps, "F0");
+        Bench.Result(_impl, Bench.Key(size) + ".MBps", pps * size / 1e6, "F1");
+    }
+
+    // ---------------------------------------------------------------- alloc
+
+    /// <summary>64 B packets: bytes allocated per packet after the first 0.25 s, on the loop thread and in the whole process.</summary>
+    private async Task Alloc(Bench.Options opt)
+    {
+        await RunPkt(64, Bench.WarmupSeconds);
+        int gen0 = GC.CollectionCount(0), gen1 = GC.CollectionCount(1), gen2 = GC.CollectionCount(2);
+        long total0 = 0, packets0 = 0;
+        var sampler = Task.CompletedTask;
+        PacketChecker? watched = null;
+        var (pps, n) = await RunPkt(64, opt.Seconds, checker =>
+        {
+            watched = checker;
+            checker.SampleAfter = Stopwatch.GetTimestamp() + Stopwatch.Frequency / 4;
+            sampler = Task.Run(async () =>
+            {
+                await Task.Delay(250);
+                packets0 = Volatile.Read(ref checker.Received);
+                total0 = GC.GetTotalAllocatedBytes(precise: true);
+            });
+        });
+        long total1 = GC.GetTotalAllocatedBytes(precise: true);
+        await sampler;
+        var (loopBytes, loopPackets) = watched!.LoopAllocation;
+        double loopBpp = loopPackets > 0 ? (double)loopBytes / loopPackets : double.NaN;
+        double totalBpp = (double)(total1 - total0) / Math.Max(1, n - packets0);
+        Bench.Info(_impl, $"alloc: {n} packets at {pps:F0}/s; loop thread {loopBytes} B over {loopPackets} packets; process {total1 - total0} B over {n - packets0} packets; GCs gen0 {GC.CollectionCount(0) - gen0} gen1 {GC.CollectionCount(1) - gen1} gen2 {GC.CollectionCount(2) - gen2}");
+        Bench.Check(_impl, $"alloc ok packets={n}");
+        Bench.Result(_impl, "alloc.loopBpp", loopBpp, "F2");
+        Bench.Result(_impl, "alloc.totalBpp", totalBpp, "F2");
+    }
+
+    // ------------------------------------------------------------------ rtt
+
+    private async Task Rtt()
+    {
+        const int warm = 2000, iters = 20000, size = 64;
+        var echo = new EchoWaiter(size);
+        await using var port = Cat(FrameFormat.LengthPrefixed(4)).Open();
+        port.Output.Subscribe(echo);
+        var pkt = new byte[size];
+        for (var i = 0; i < size; i++) pkt[i] = Bench.PatternByte(i);
+        var lat = new double[iters];
+        try
+        {
+            for (var it = 0; it < warm + iters; it++)
+            {
+                BinaryPrimitives.WriteUInt64BigEndian(pkt, (ulong)it);
+                pkt[^1] = (byte)it;
+                var reply = echo.Expect(it);
+                var t0 = Stopwatch.GetTimestamp();
+                await port.WriteAsync(pkt);
+                if (!await reply) throw new InvalidDataException($"rtt: bad echo at {it}");
+                var t1 = Stopwatch.GetTimestamp();
+                if (it >= warm) lat[it - warm] = Bench.Seconds(t0, t1) * 1e6;
+            }
+            port.CompleteInput();
+            await EndCat(port, echo.Done);
+        }
+        catch
+        {
+            port.Kill();
+            throw;
+        }
+        if (echo.Extra != 0) throw new InvalidDataException("rtt: trailing data");
+        var (p50, p99) = Bench.Percentiles(lat);
+        Bench.Check(_impl, $"rtt ok echoes={iters}");
+        Bench.Result(_impl, "rtt.p50us", p50, "F1");
+        Bench.Result(_impl, "rtt.p99us", p99, "F1");
+    }
+
+    // ---------------------------------------------------------------- spawn
+
+    private static void SpawnTrue()
+    {
+        using var port = Port.SpawnExecutable("/bin/true").Open();
+        var done = new TaskCompletionSource();
+        port.Output.Subscribe(_ => throw new InvalidDataException("/bin/true wrote output"), e => done.TrySetException(e), () => done.TrySetResult());
+        done.Task.GetAwaiter().GetResult();
+        var status = port.Exit.GetAwaiter().GetResult();
+        if (status.ExitCode != 0) throw new InvalidOperationException($"/bin/true ended with {status}");
+    }
+
+    /// <summary>Spawns from <paramref name="threads"/> dedicated caller threads until the time is up; returns (spawns/s, count).</summary>
+    private static (double PerSecond, long Count) SpawnRate(int threads, double seconds)
+    {
+        var t0 = Stopwatch.GetTimestamp();
+        var deadline = Bench.Deadline(seconds);
+        long done = 0;
+        Exception? failure = null;
+        var workers = new Thread[threads];
+        for (var i = 0; i < threads; i++)
+        {
+            workers[i] = new Thread(() =>
+            {
+                try
+                {
+                    while (Stopwatch.GetTimestamp() < deadline && failure is null)
+                    {
+                        SpawnTrue();
+                        Interlocked.Increment(ref done);
+                    }
+                }
+                catch (Exception e)
+                {
+                    failure ??= e;
+                }
+            }) { IsBackground = true };
+            workers[i].Start();
+        }
+        foreach (var w in workers) w.Join();
+        if (failure is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+        var el = Bench.Seconds(t0, Stopwatch.GetTimestamp());
+        return (done / el, done);
+    }
+
+    private void Spawn(Bench.Options opt, int threads, string key)
+    {
+        SpawnRate(threads, 0.3);
+        var values = new double[opt.Trials];
+        long total = 0;
+        for (var t = 0; t < opt.Trials; t++)
+        {
+            var (v, n) = SpawnRate(threads, opt.Seconds);
+            values[t] = v;
+            total += n;
+            Console.WriteLine($"TRIAL {_impl} {key}.per_s {v.ToString("F1", System.Globalization.CultureInfo.InvariantCulture)}");
+        }
+        Array.Sort(values);
+        var median = opt.Trials % 2 == 1 ? values[opt.Trials / 2] : (values[opt.Trials / 2 - 1] + values[opt.Trials / 2]) / 2;
+        Bench.Check(_impl, $"{key} ok spawns={total}");
+        Bench.Result(_impl, key + ".per_s", median, "F0");
+    }
+}
