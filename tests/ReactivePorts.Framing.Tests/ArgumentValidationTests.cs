@@ -47,7 +47,7 @@ public class ArgumentValidationTests
             .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.Static));
 
     private static string Describe(MethodInfo m) =>
-        $"{m.DeclaringType!.Name}.{m.Name}({string.Join(", ", m.GetParameters().Select(p => p.ParameterType.Name))})";
+        $"{m.DeclaringType!.Name}.{m.Name}({string.Join(", ", m.GetParameters().Select(p => p.ParameterType.ToString()))})";
 
     private static object? Valid(ParameterInfo p)
     {
