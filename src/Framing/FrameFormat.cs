@@ -78,9 +78,11 @@ public abstract class FrameFormat
     public abstract int HeaderSize { get; }
 
     /// <summary>
-    /// The largest payload <see cref="Encode"/> accepts and the decoder assembles, in bytes. For
-    /// stream and line framing, which write payloads unchanged, it is <see cref="int.MaxValue"/>
-    /// (line pieces are bounded by <see cref="MaxLineLength"/> instead).
+    /// The configured maximum payload, in bytes: a decoded header announcing more is a
+    /// <see cref="PacketTooLargeException"/>, and <see cref="Encode"/> refuses more. A 1- or 2-byte
+    /// header limits encoding further, to 255 or 65535 bytes. For stream and line framing, which
+    /// write payloads unchanged, it is <see cref="int.MaxValue"/> (line pieces are bounded by
+    /// <see cref="MaxLineLength"/> instead).
     /// </summary>
     public int MaxPacketSize { get; }
 

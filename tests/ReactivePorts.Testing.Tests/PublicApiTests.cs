@@ -116,7 +116,8 @@ public class PublicApiTests
     private static List<string> Describe(Assembly assembly)
     {
         var lines = new List<string>();
-        foreach (var type in assembly.GetExportedTypes().OrderBy(t => Kind(t)).ThenBy(t => t.FullName, StringComparer.Ordinal))
+        // The Microsoft.Reactive.Testing mirror is this namespace; ReactivePorts.Testing.Virtual is ours alone.
+        foreach (var type in assembly.GetExportedTypes().Where(t => t.Namespace == "ReactivePorts.Testing").OrderBy(t => Kind(t)).ThenBy(t => t.FullName, StringComparer.Ordinal))
         {
             var header = new StringBuilder($"{Kind(type)} {type.Namespace}.{Name(type)}");
             var bases = new List<Type>();

@@ -76,11 +76,7 @@ public static class FramingPipeExtensions
                 reader.AdvanceTo(buffer.End);
             }
 
-            if (result.IsCompleted)
-            {
-                decoder.Complete(queue);
-            }
-
+            // Packets decoded so far go out before Complete can report a truncated last frame.
             foreach (var packet in queue.Packets)
             {
                 yield return packet;
@@ -89,6 +85,12 @@ public static class FramingPipeExtensions
             queue.Packets.Clear();
             if (result.IsCompleted)
             {
+                decoder.Complete(queue);
+                foreach (var packet in queue.Packets)
+                {
+                    yield return packet;
+                }
+
                 yield break;
             }
 

@@ -188,7 +188,13 @@ public sealed class SelectTests : IDisposable
         var oldRegistration = await _loop.OnLoop(() => _loop.Select(first, PollEvents.Readable, oldHandler));
         await _loop.OnLoop(oldRegistration.Deselect);
         first.Dispose();
-        using var second = Libc.EventFd(); // the lowest free number: the one just closed
+        // The kernel hands out the lowest free number; other tests may take it first, so keep
+        // opening until the old number comes back.
+        var spares = new List<SafeFdHandle>();
+        SafeFdHandle second;
+        while ((second = Libc.EventFd()).Fd != number && spares.Count < 256) spares.Add(second);
+        using var _ = second;
+        foreach (var spare in spares) spare.Dispose();
         Assert.Equal(number, second.Fd);
         var newHandler = new RecordingHandler();
         await _loop.OnLoop(() => _loop.Select(second, PollEvents.Readable, newHandler));

@@ -34,7 +34,7 @@ internal sealed class Encode : Producer<ReadOnlyMemory<byte>, ReadOnlyMemory<byt
                 _writer.Reset(encoded);
                 _format.Encode(value.Span, _writer);
             }
-            catch (Exception error) when (error is ArgumentException)
+            catch (ArgumentException error)
             {
                 // A payload over the format's limit is bad data for this sequence, not a bad call:
                 // end the sequence with the error. Downstream is called outside this try, so its

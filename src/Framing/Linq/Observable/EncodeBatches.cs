@@ -57,7 +57,7 @@ internal sealed class EncodeBatches : Producer<IList<ReadOnlyMemory<byte>>, Read
                     _format.Encode(payload.Span, _writer);
                 }
             }
-            catch (Exception error) when (error is ArgumentException)
+            catch (ArgumentException error)
             {
                 // A payload over the format's limit, or a batch over the largest array, is bad data
                 // for this sequence: end it with the error (downstream is called outside this try).
