@@ -20,7 +20,7 @@ internal sealed partial class SpawnDriver : PortDriver
     private SafeFdHandle? _stdout;  // parent's read end of the child's output
     private SafeFdHandle? _stderr;  // parent's read end of the child's stderr, when captured apart
     private readonly bool _zeroCopy;
-    private readonly byte[] _readBuffer;
+    private readonly int _readSize; // bytes per read, from the loop's shared read buffer
     private readonly ReadOnlyMemory<byte>[] _peek = new ReadOnlyMemory<byte>[64];
     private readonly MemoryHandle[] _handles = new MemoryHandle[64];
     private ChildWatcher? _watcher;
@@ -33,7 +33,7 @@ internal sealed partial class SpawnDriver : PortDriver
         _stdout = stdout;
         _stderr = stderr;
         _zeroCopy = zeroCopy;
-        _readBuffer = new byte[readBufferSize];
+        _readSize = readBufferSize;
     }
 
     public override string Name => "spawn";
@@ -56,14 +56,15 @@ internal sealed partial class SpawnDriver : PortDriver
         bool isStderr = ReferenceEquals(handle, _stderr);
         var fd = (SafeFdHandle)handle;
         // A few reads per readiness, then back to the loop so other ports get their turn.
+        var buffer = Port.Scheduler.GetReadBuffer(_readSize);
         for (int reads = 0; reads < 8; reads++)
         {
-            nint n = Libc.Read(fd.Fd, _readBuffer);
+            nint n = Libc.Read(fd.Fd, buffer.AsSpan(0, _readSize));
             if (n > 0)
             {
-                Deliver(_readBuffer.AsMemory(0, (int)n), isStderr);
+                Deliver(buffer.AsMemory(0, (int)n), isStderr);
                 // A short read drained the pipe: skip the extra read that would only say EAGAIN.
-                if (n < _readBuffer.Length || Port.IsInputPaused || Port.IsClosedForDriver) return;
+                if (n < _readSize || Port.IsInputPaused || Port.IsClosedForDriver) return;
                 continue;
             }
             if (n == -Libc.EAGAIN) return;
@@ -86,8 +87,10 @@ internal sealed partial class SpawnDriver : PortDriver
         else
         {
             // One exact-size copy per read, donated: packets are slices of it, never of the
-            // reused read buffer, so a receiver may keep them.
-            Port.DeliverData(bytes.ToArray(), ChunkOwnership.Donated);
+            // shared read buffer, so a receiver may keep them. Every byte is overwritten: no zeroing.
+            var copy = GC.AllocateUninitializedArray<byte>(bytes.Length);
+            bytes.Span.CopyTo(copy);
+            Port.DeliverData(copy, ChunkOwnership.Donated);
         }
     }
 
