@@ -17,6 +17,7 @@ public sealed partial class DriverPort
     private int _batchUsed;
     private long _pendingBytes;
     private long _queueBytes;      // the driver queue's size, mirrored for writers
+    private long _drainingBytes;   // handed to the driver by the running drain, not yet written or queued
     private bool _drainScheduled;
     private bool _busy;
     private bool _driverBusy;
@@ -33,7 +34,16 @@ public sealed partial class DriverPort
     private const int MaxBatch = 64 * 1024;
 
     /// <summary>Bytes accepted from users but not yet written (pending plus the driver queue).</summary>
-    internal long QueuedBytes { get { lock (_writeGate) return _pendingBytes + _queueBytes; } }
+    internal long QueuedBytes { get { lock (_writeGate) return _pendingBytes + _drainingBytes + _queueBytes; } }
+
+    /// <summary>
+    /// Accepted bytes that may wait for the loop without making the port busy while the driver queue
+    /// is empty: what an empty default pipe takes at once. Erlang writes a command to an idle port
+    /// straight to the descriptor and counts only what the descriptor refuses; bytes here have not
+    /// been offered yet, so counting them all would make a fast writer busy (and put it to sleep)
+    /// every 8 KiB while the pipe is empty.
+    /// </summary>
+    private const long PendingAllowance = 64 * 1024;
 
     internal long BytesOut => Volatile.Read(ref _bytesOut);
 
@@ -108,8 +118,10 @@ public sealed partial class DriverPort
             if (_batch is null || _batch.Length - _batchUsed < encoded)
             {
                 SealBatchLocked();
-                // Small while traffic is light (one round trip at a time), bigger under load.
-                int size = (int)Math.Clamp(Math.Max(_pendingBytes * 2, encoded), 4096, MaxBatch);
+                // Small while traffic is light (one round trip at a time), doubling while it fills
+                // buffers (a stream), up to MaxBatch. Drains hand over slices and leave the rest of
+                // the buffer to later writes, so a buffer serves many drains.
+                int size = (int)Math.Clamp(Math.Max(Math.Max(_pendingBytes, _batch?.Length ?? 0) * 2, encoded), 4096, MaxBatch);
                 _batch = new byte[Math.Max(size, (int)encoded)];
                 _batchStart = _batchUsed = 0;
             }
@@ -181,15 +193,16 @@ public sealed partial class DriverPort
         {
             _drainScheduled = false;
             SealBatchLocked();
-            // The sealed batch buffer is handed over; later writes start a new one.
-            _batch = null;
+            // Only the sealed slices are handed over; later writes go on filling the same buffer
+            // after them (the driver never sees those bytes), so no buffer is allocated per drain.
+            if (_pending.Count == 0) return;
             batch = _pending;
             _pending = _draining;
             _draining = batch;
             bytes = _pendingBytes;
             _pendingBytes = 0;
             _queueBytes = _queue.Size;
-            _queueBytes += bytes; // in flight to the driver: still counted until it is written or queued
+            _drainingBytes = bytes; // in flight to the driver: still counted until it is written or queued
         }
         if (_state == State.Open || _state == State.Closing)
         {
@@ -210,7 +223,7 @@ public sealed partial class DriverPort
             }
         }
         batch.Clear();
-        SyncQueueSize();
+        SyncQueueSize(drained: true);
     }
 
     /// <summary>Queues bytes at the back of the driver queue (Erlang's <c>driver_enq</c>); the queue keeps the memory it is given.</summary>
@@ -264,27 +277,36 @@ public sealed partial class DriverPort
         return dropped;
     }
 
-    private void SyncQueueSize()
+    /// <summary>Mirrors the driver queue for writers and re-evaluates busy, in one pass under the gate (loop thread).</summary>
+    private void SyncQueueSize(bool drained = false)
     {
-        lock (_writeGate) _queueBytes = _queue.Size;
-        UpdateBusy();
-        if (QueuedBytes == 0) OnQueueEmpty();
+        if (UpdateBusy(_queue.Size, drained)) OnQueueEmpty();
     }
 
     private void CheckBusyLocked()
     {
-        long total = _pendingBytes + _queueBytes;
+        long offered = _pendingBytes + _drainingBytes;
+        long total = _queueBytes > 0 ? offered + _queueBytes : Math.Max(0, offered - PendingAllowance);
         bool busy = _driverBusy || (_highWatermark > 0 && (_busy ? total >= _lowWatermark : total >= _highWatermark));
         _busy = busy;
     }
 
-    /// <summary>Re-evaluates busy; when ready, admits waiting writers in order; publishes changes on the loop.</summary>
-    private void UpdateBusy()
+    /// <summary>
+    /// Re-evaluates busy; when ready, admits waiting writers in order and runs ready callbacks;
+    /// publishes a change on the loop. With <paramref name="queueSize"/> (loop thread) it first
+    /// mirrors the driver queue; <paramref name="drained"/> ends a drain's hand-over. One lock
+    /// for all of it: the loop takes the writers' gate as rarely as it can. Returns whether
+    /// nothing is left to write.
+    /// </summary>
+    private bool UpdateBusy(long queueSize = -1, bool drained = false)
     {
         List<WaitingWrite>? admitted = null;
-        bool schedule = false;
+        List<Action>? ready = null;
+        bool schedule = false, publish, empty;
         lock (_writeGate)
         {
+            if (queueSize >= 0) _queueBytes = queueSize;
+            if (drained) _drainingBytes = 0;
             CheckBusyLocked();
             while (!_busy && _waiting.TryPeek(out var next))
             {
@@ -296,21 +318,23 @@ public sealed partial class DriverPort
                 _drainScheduled = true;
                 CheckBusyLocked();
             }
-        }
-        if (schedule) ScheduleDrain();
-        if (admitted is not null) foreach (var w in admitted) w.Complete();
-        List<Action>? ready = null;
-        lock (_writeGate)
-        {
             if (!_busy && _readyCallbacks.Count > 0)
             {
                 ready = _readyCallbacks;
                 _readyCallbacks = new();
             }
+            publish = _busy != _busyNoted;
+            _busyNoted = _busy;
+            empty = _pendingBytes + _drainingBytes + _queueBytes == 0;
         }
+        if (schedule) ScheduleDrain();
+        if (admitted is not null) foreach (var w in admitted) w.Complete();
         if (ready is not null) foreach (var callback in ready) callback();
-        PublishBusy();
+        if (publish) PublishBusy();
+        return empty;
     }
+
+    private bool _busyNoted; // the busy state last seen by UpdateBusy (guarded by _writeGate): publish on changes only
 
     private List<Action> _readyCallbacks = new();
 
