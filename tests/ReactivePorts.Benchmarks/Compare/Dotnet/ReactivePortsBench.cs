@@ -151,6 +151,8 @@ internal sealed class ReactivePortsBench
     }
 
     /// <summary>One WriteAsync per packet (the port frames it); payload: seq (big-endian) in bytes 0..7, the pattern, seq &amp; 0xff last.</summary>
+    private static long s_waits; // writes that had to wait (the port was busy)
+
     private static async Task<long> WritePacketsAsync(Port port, int size, long deadline, Task failed)
     {
         var payload = new byte[size];
@@ -161,7 +163,9 @@ internal sealed class ReactivePortsBench
             BinaryPrimitives.WriteUInt64BigEndian(payload, (ulong)seq);
             payload[size - 1] = (byte)seq;
             // Accepted means copied: the buffer may be reused once the write completes.
-            await port.WriteAsync(payload);
+            var write = port.WriteAsync(payload);
+            if (!write.IsCompleted) s_waits++;
+            await write;
             seq++;
         }
         return seq;
@@ -170,7 +174,9 @@ internal sealed class ReactivePortsBench
     private async Task Pkt(Bench.Options opt, int size)
     {
         await RunPkt(size, Bench.WarmupSeconds);
+        s_waits = 0;
         var (pps, n) = await Bench.TrialsAsync(_impl, Bench.Key(size) + ".pps", opt.Trials, () => RunPkt(size, opt.Seconds));
+        Bench.Info(_impl, $"{Bench.Key(size)}: {s_waits} of {n} writes waited for a busy port");
         Bench.Check(_impl, $"{Bench.Key(size)} ok packets={n}");
         Bench.Result(_impl, Bench.Key(size) + ".pps", pps, "F0");
         Bench.Result(_impl, Bench.Key(size) + ".MBps", pps * size / 1e6, "F1");
