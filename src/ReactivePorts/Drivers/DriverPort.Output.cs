@@ -18,6 +18,8 @@ public sealed partial class DriverPort
     private long _pendingBytes;
     private long _queueBytes;      // the driver queue's size, mirrored for writers
     private long _drainingBytes;   // handed to the driver by the running drain, not yet written or queued
+    private long _directBytes;     // being written straight to the descriptor by a caller (see TryWriteDirectLocked)
+    private bool _loopOutput;      // the loop is handing bytes to the driver: no caller may write meanwhile
     private bool _drainScheduled;
     private bool _busy;
     private bool _driverBusy;
@@ -34,7 +36,7 @@ public sealed partial class DriverPort
     private const int MaxBatch = 64 * 1024;
 
     /// <summary>Bytes accepted from users but not yet written (pending plus the driver queue).</summary>
-    internal long QueuedBytes { get { lock (_writeGate) return _pendingBytes + _drainingBytes + _queueBytes; } }
+    internal long QueuedBytes { get { lock (_writeGate) return _pendingBytes + _drainingBytes + _directBytes + _queueBytes; } }
 
     /// <summary>
     /// Accepted bytes that may wait for the loop without making the port busy while the driver queue
@@ -65,16 +67,21 @@ public sealed partial class DriverPort
     internal bool TryAccept(ReadOnlySpan<byte> payload, bool force)
     {
         bool schedule;
+        int header;
         lock (_writeGate)
         {
             ThrowIfInputClosed();
             if (_busy && !force) return false;
+            if (TryWriteDirectLocked(payload.Length, out header)) goto Direct;
             AppendLocked(payload);
             schedule = !_drainScheduled;
             _drainScheduled = true;
             CheckBusyLocked();
         }
         if (schedule) ScheduleDrain();
+        return true;
+    Direct:
+        WriteDirect(payload, header);
         return true;
     }
 
@@ -192,16 +199,19 @@ public sealed partial class DriverPort
         lock (_writeGate)
         {
             _drainScheduled = false;
+            // A caller is writing straight to the descriptor: it hands the rest over when done.
+            if (_directBytes > 0) return;
             SealBatchLocked();
             // Only the sealed slices are handed over; later writes go on filling the same buffer
             // after them (the driver never sees those bytes), so no buffer is allocated per drain.
-            if (_pending.Count == 0) return;
+            if (_pending.Count == 0) goto Nothing;
             batch = _pending;
             _pending = _draining;
             _draining = batch;
             bytes = _pendingBytes;
             _pendingBytes = 0;
             _queueBytes = _queue.Size;
+            _loopOutput = true;
             _drainingBytes = bytes; // in flight to the driver: still counted until it is written or queued
         }
         if (_state == State.Open || _state == State.Closing)
@@ -224,6 +234,10 @@ public sealed partial class DriverPort
         }
         batch.Clear();
         SyncQueueSize(drained: true);
+        return;
+    Nothing:
+        // Asked for by a direct write that ended while a close or half-close waits for the output.
+        if (_flushWaiting) SyncQueueSize();
     }
 
     /// <summary>Queues bytes at the back of the driver queue (Erlang's <c>driver_enq</c>); the queue keeps the memory it is given.</summary>
@@ -306,7 +320,11 @@ public sealed partial class DriverPort
         lock (_writeGate)
         {
             if (queueSize >= 0) _queueBytes = queueSize;
-            if (drained) _drainingBytes = 0;
+            if (drained)
+            {
+                _drainingBytes = 0;
+                _loopOutput = false;
+            }
             CheckBusyLocked();
             while (!_busy && _waiting.TryPeek(out var next))
             {
@@ -325,7 +343,7 @@ public sealed partial class DriverPort
             }
             publish = _busy != _busyNoted;
             _busyNoted = _busy;
-            empty = _pendingBytes + _drainingBytes + _queueBytes == 0;
+            empty = _pendingBytes + _drainingBytes + _directBytes + _queueBytes == 0;
         }
         if (schedule) ScheduleDrain();
         if (admitted is not null) foreach (var w in admitted) w.Complete();

@@ -196,4 +196,7 @@ public sealed partial class PollScheduler
     internal long Timestamp => _backend.GetTimestamp();
 
     internal void Reschedule(PollWork work, long due) => EnqueueAt(work, due);
+
+    /// <summary>Whether the loop is blocked (or about to block) in the kernel: work posted now costs a wake-up (a hint, read without the gate).</summary>
+    internal bool IsSleeping => Volatile.Read(ref _sleeping);
 }

@@ -171,6 +171,42 @@ internal sealed partial class SpawnDriver : PortDriver
         if (_stdin is not null) Port.Select(stdin, PollEvents.None);
     }
 
+    internal override bool SupportsDirectOutput => true;
+
+    /// <summary>Any thread: the port guarantees no other output is in progress. The reference taken on the handle keeps the descriptor open (and its number ours) while the loop closes it.</summary>
+    internal override unsafe nint WriteDirect(ReadOnlySpan<byte> header, ReadOnlySpan<byte> payload)
+    {
+        if (Volatile.Read(ref _stdin) is not { } stdin) return -1;
+        bool added = false;
+        try
+        {
+            stdin.DangerousAddRef(ref added);
+            nint n;
+            if (header.IsEmpty)
+            {
+                n = Libc.Write(stdin.Fd, payload);
+            }
+            else
+            {
+                fixed (byte* h = header, p = payload)
+                {
+                    Span<Libc.IoVector> iov = [new Libc.IoVector(h, header.Length), new Libc.IoVector(p, payload.Length)];
+                    n = Libc.WriteV(stdin.Fd, iov);
+                }
+            }
+            return n == -Libc.EAGAIN ? 0 : n < 0 ? -1 : n;
+        }
+        catch (ObjectDisposedException)
+        {
+            // Closed on the loop meanwhile: the bytes take the loop's path, which knows why.
+            return -1;
+        }
+        finally
+        {
+            if (added) stdin.DangerousRelease();
+        }
+    }
+
     private void WriteFailed(int errno)
     {
         // EPIPE: the child closed its input or exited. Reading goes on; the exit status still comes.
