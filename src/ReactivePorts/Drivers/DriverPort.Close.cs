@@ -37,8 +37,8 @@ public sealed partial class DriverPort
         _closeTimer = Scheduler.Queue(static self =>
         {
             if (self._state != State.Closing) return;
-            long dropped = self.DropQueued();
-            self.CompleteClose(dropped);
+            self.DropQueued(); // counted for the close, which then completes (the queue is empty)
+            self.CompleteClose(0);
         }, this, flushTimeout);
     }
 
@@ -88,7 +88,7 @@ public sealed partial class DriverPort
 
     private void CompleteClose(long dropped)
     {
-        _droppedOnClose = dropped;
+        _droppedOnClose += dropped;
         Finish(null);
     }
 

@@ -73,8 +73,11 @@ public sealed partial class Port
             {
                 var (port, timeout, done) = s;
                 port._core.BeginClose(timeout, done);
-                if (port._options.KillOnClose) port.KillAfterClose();
             }, (this, flushTimeout ?? _options.FlushTimeout, done));
+            // Flush first, then kill: the child gets what was queued (or the flush timeout passes).
+            if (_options.KillOnClose)
+                done.Task.ContinueWith(static (_, p) => ((Port)p!).KillAfterClose(), this, CancellationToken.None,
+                    TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
         catch (ObjectDisposedException)
         {
