@@ -28,10 +28,22 @@ public sealed partial class DriverPort
         header = (int)(encoded - payloadLength);
         // Only headers known to be big-endian lengths (length-prefixed framing) or none (stream, line).
         if (header != framing.HeaderSize || header is not (0 or 1 or 2 or 4)) return false;
-        if (encoded < DirectMinBytes && !Scheduler.IsSleeping) return false;
+        if (encoded < DirectMinBytes)
+        {
+            // A small frame: directly only to a sleeping loop, and only when sparse (the last direct
+            // write was a while ago), so a burst that starts while the loop sleeps is one direct write
+            // and one wake-up, then coalesced by the loop, not a syscall per frame.
+            if (!Scheduler.IsSleeping) return false;
+            long now = System.Diagnostics.Stopwatch.GetTimestamp();
+            if (now - _lastSmallDirect < SparseTicks) return false;
+            _lastSmallDirect = now;
+        }
         _directBytes = encoded;
         return true;
     }
+
+    private static readonly long SparseTicks = System.Diagnostics.Stopwatch.Frequency / 100_000; // 10 µs
+    private long _lastSmallDirect = long.MinValue / 2; // Stopwatch timestamp, guarded by _writeGate
 
     /// <summary>
     /// Writes one frame from the caller's thread (after <see cref="TryWriteDirectLocked"/>). What the
