@@ -29,6 +29,7 @@ public sealed partial class DriverPort
     private readonly DriverQueue _queue = new();
     private long _bytesOut;
     private readonly FixedBufferWriter _batchWriter = new();
+    private readonly int _plainHeader;
     private Exception? _writeError;
 
     // Payloads up to this size are coalesced into shared batch buffers; larger ones get their own.
@@ -45,7 +46,7 @@ public sealed partial class DriverPort
     /// been offered yet, so counting them all would make a fast writer busy (and put it to sleep)
     /// every 8 KiB while the pipe is empty.
     /// </summary>
-    private const long PendingAllowance = 64 * 1024;
+    private const long PendingAllowance = 256 * 1024;
 
     internal long BytesOut => Volatile.Read(ref _bytesOut);
 
@@ -110,6 +111,40 @@ public sealed partial class DriverPort
     }
 
     private void AppendLocked(ReadOnlySpan<byte> payload)
+    {
+        // The common case, a small frame that fits the current batch, without the format's
+        // IBufferWriter round trip: a big-endian length header (or none), then the payload, as
+        // FrameFormat.Encode documents for every built-in format.
+        int header = _plainHeader;
+        if (header >= 0 && _batch is { } batch && batch.Length - _batchUsed >= payload.Length + header && payload.Length <= CoalesceLimit)
+        {
+            var frame = batch.AsSpan(_batchUsed, header + payload.Length);
+            switch (header)
+            {
+                case 1: frame[0] = (byte)payload.Length; break;
+                case 2: System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(frame, (ushort)payload.Length); break;
+                case 4: System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(frame, (uint)payload.Length); break;
+            }
+            payload.CopyTo(frame[header..]);
+            _batchUsed += frame.Length;
+            _pendingBytes += frame.Length;
+            return;
+        }
+        AppendSlow(payload);
+    }
+
+    /// <summary>
+    /// The frame header size when the port's format writes a plain big-endian length (1, 2 or 4
+    /// bytes) or nothing before the payload; -1 for any other format (always encoded by the format).
+    /// </summary>
+    private int PlainHeader()
+    {
+        var framing = _options.Framing;
+        int header = framing.HeaderSize;
+        return header is 0 or 1 or 2 or 4 && framing.GetEncodedLength(10) == 10 + header && framing.GetEncodedLength(0) == header ? header : -1;
+    }
+
+    private void AppendSlow(ReadOnlySpan<byte> payload)
     {
         var framing = _options.Framing;
         long encoded = framing.GetEncodedLength(payload.Length);
