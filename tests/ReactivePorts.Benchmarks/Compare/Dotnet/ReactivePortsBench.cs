@@ -59,6 +59,7 @@ internal sealed class ReactivePortsBench
             if (opt.Runs("spawn")) bench.Spawn(opt, 1, "spawn1");
             if (opt.Runs("spawn")) bench.Spawn(opt, 8, "spawn8");
             if (opt.Test == "alloc") await bench.Alloc(opt);
+            if (opt.Test == "oneway") await bench.OneWay(opt);
             if (opt.Test == "idle") await IdlePorts.RunAsync(impl, int.Parse(Environment.GetEnvironmentVariable("IDLE_PORTS") ?? "10000", System.Globalization.CultureInfo.InvariantCulture));
         }
         catch (Exception e)
@@ -69,9 +70,14 @@ internal sealed class ReactivePortsBench
         return 0;
     }
 
+    private static readonly ReactivePorts.Polling.PollScheduler? s_loop = Environment.GetEnvironmentVariable("RP_SPIN_US") is { } spin
+        ? new(new() { SpinDuration = TimeSpan.FromMicroseconds(double.Parse(spin, System.Globalization.CultureInfo.InvariantCulture)) })
+        : null;
+
     private SpawnSpec Cat(FrameFormat framing)
     {
         var spec = Port.SpawnExecutable("/bin/cat").WithFraming(framing);
+        if (s_loop is not null) spec = spec.WithScheduler(s_loop); // experiments only: RP_SPIN_US=…
         if (_zeroCopy) spec = spec.WithZeroCopy();
         if (_pipeSize is { } size) spec = spec.WithPipeSize(size);
         return spec;
@@ -175,8 +181,10 @@ internal sealed class ReactivePortsBench
     {
         await RunPkt(size, Bench.WarmupSeconds);
         s_waits = 0;
+        var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
         var (pps, n) = await Bench.TrialsAsync(_impl, Bench.Key(size) + ".pps", opt.Trials, () => RunPkt(size, opt.Seconds));
-        Bench.Info(_impl, $"{Bench.Key(size)}: {s_waits} of {n} writes waited for a busy port");
+        var cpuNs = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalNanoseconds / n;
+        Bench.Info(_impl, $"{Bench.Key(size)}: {s_waits} of {n} writes waited for a busy port; this process used {cpuNs:F0} ns of CPU per packet (both directions, cat not included)");
         Bench.Check(_impl, $"{Bench.Key(size)} ok packets={n}");
         Bench.Result(_impl, Bench.Key(size) + ".pps", pps, "F0");
         Bench.Result(_impl, Bench.Key(size) + ".MBps", pps * size / 1e6, "F1");
@@ -212,6 +220,57 @@ internal sealed class ReactivePortsBench
         Bench.Check(_impl, $"alloc ok packets={n}");
         Bench.Result(_impl, "alloc.loopBpp", loopBpp, "F2");
         Bench.Result(_impl, "alloc.totalBpp", totalBpp, "F2");
+    }
+
+    // --------------------------------------------------------------- oneway
+
+    /// <summary>
+    /// Diagnostics for the 64 B row: each direction alone. Receive: a C program (c/framegen) writes
+    /// frames in 256 KiB batches, the port reads, decodes and delivers them (checked). Send: the
+    /// port writes one WriteAsync per packet to <c>cat &gt; /dev/null</c>.
+    /// </summary>
+    private async Task OneWay(Bench.Options opt)
+    {
+        var framegen = Path.GetFullPath(Environment.GetEnvironmentVariable("FRAMEGEN") ?? "c/framegen");
+        async Task<(double, long)> Receive(double seconds)
+        {
+            var checker = new PacketChecker(64);
+            var spec = Port.SpawnExecutable(framegen).WithArguments("64", seconds.ToString(System.Globalization.CultureInfo.InvariantCulture)).WithFraming(FrameFormat.LengthPrefixed(4));
+            if (_zeroCopy) spec = spec.WithZeroCopy();
+            if (_pipeSize is { } size) spec = spec.WithPipeSize(size);
+            await using var port = spec.Open();
+            var t0 = Stopwatch.GetTimestamp();
+            port.Output.Subscribe(checker);
+            await EndCat(port, checker.Done);
+            return (checker.Received / Bench.Seconds(t0, checker.EndTimestamp), checker.Received);
+        }
+        async Task<(double, long)> Send(double seconds)
+        {
+            var spec = Port.Spawn("cat > /dev/null").WithFraming(FrameFormat.LengthPrefixed(4));
+            if (_pipeSize is { } size) spec = spec.WithPipeSize(size);
+            await using var port = spec.Open();
+            var done = new TaskCompletionSource();
+            port.Output.Subscribe(_ => { }, e => done.TrySetException(e), () => done.TrySetResult());
+            var t0 = Stopwatch.GetTimestamp();
+            long sent = await WritePacketsAsync(port, 64, Bench.Deadline(seconds), done.Task);
+            port.CompleteInput();
+            await EndCat(port, done.Task);
+            return (sent / Bench.Seconds(t0, Stopwatch.GetTimestamp()), sent);
+        }
+        await Receive(Bench.WarmupSeconds);
+        var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
+        var (rx, rxn) = await Bench.TrialsAsync(_impl, "rx64.pps", opt.Trials, () => Receive(opt.Seconds));
+        var cpu1 = Process.GetCurrentProcess().TotalProcessorTime;
+        await Send(Bench.WarmupSeconds);
+        var cpu2 = Process.GetCurrentProcess().TotalProcessorTime;
+        var (tx, txn) = await Bench.TrialsAsync(_impl, "tx64.pps", opt.Trials, () => Send(opt.Seconds));
+        var cpu3 = Process.GetCurrentProcess().TotalProcessorTime;
+        Bench.Info(_impl, $"oneway: receive {(cpu1 - cpu0).TotalNanoseconds / rxn:F0} ns of CPU per packet, send {(cpu3 - cpu2).TotalNanoseconds / txn:F0} ns");
+        Bench.Result(_impl, "rx64.cpu_ns", (cpu1 - cpu0).TotalNanoseconds / rxn, "F1");
+        Bench.Result(_impl, "tx64.cpu_ns", (cpu3 - cpu2).TotalNanoseconds / txn, "F1");
+        Bench.Check(_impl, $"oneway ok received={rxn} sent={txn}");
+        Bench.Result(_impl, "rx64.pps", rx, "F0");
+        Bench.Result(_impl, "tx64.pps", tx, "F0");
     }
 
     // ------------------------------------------------------------------ rtt
