@@ -63,6 +63,11 @@ public sealed partial class PollScheduler
                 bool spinning = _spinTicks > 0 && _backend.GetTimestamp() - lastActive < _spinTicks;
                 if (!spinning) timeout = PrepareToSleep();
                 if (RunOnceCore(timeout)) lastActive = _backend.GetTimestamp();
+                // An empty spin gives the CPU to whoever waits for it (sched_yield returns at once
+                // when nobody does): with more busy threads than CPUs (a writer, this loop and the
+                // child on two vCPUs), a spinning loop would otherwise starve the very threads it
+                // waits for.
+                else if (spinning) Thread.Yield();
             }
         }
         finally
