@@ -1,5 +1,6 @@
 using System.Buffers;
 using ReactivePorts.Framing;
+using ReactivePorts.Polling;
 
 namespace ReactivePorts.Drivers;
 
@@ -164,7 +165,9 @@ public sealed partial class DriverPort
                 // buffers (a stream), up to MaxBatch. Drains hand over slices and leave the rest of
                 // the buffer to later writes, so a buffer serves many drains.
                 int size = (int)Math.Clamp(Math.Max(Math.Max(_pendingBytes, _batch?.Length ?? 0) * 2, encoded), 4096, MaxBatch);
-                _batch = new byte[Math.Max(size, (int)encoded)];
+                size = Math.Max(size, (int)encoded);
+                if (_batch is not null) (_retired ??= new()).Add(_batch); // slices of it may still be in flight
+                _batch = TakeFreeBatch(size) ?? GC.AllocateUninitializedArray<byte>(size); // every byte handed out is written first
                 _batchStart = _batchUsed = 0;
             }
             _batchWriter.Reset(_batch, _batchUsed);
@@ -172,6 +175,40 @@ public sealed partial class DriverPort
             _batchUsed = _batchWriter.Position;
         }
         _pendingBytes += encoded;
+    }
+
+    // Batch buffers whose slices the driver no longer holds are used again (drivers that say so:
+    // SpawnDriver writes what OnOutput gets or queues it with Enqueue, and keeps nothing else), so
+    // a steady stream of small writes allocates nothing. Guarded by _writeGate.
+    private List<byte[]>? _retired; // replaced batches, possibly with slices still pending or queued
+    private Stack<byte[]>? _free;   // batches known to be unreferenced, at most MaxFreeBatches
+
+    // As many as the busy allowance spans (256 KiB in flight, 64 KiB batches): a saturated stream
+    // then cycles through the same few buffers.
+    private const int MaxFreeBatches = 4;
+
+    private byte[]? TakeFreeBatch(int size)
+    {
+        if (_free is not { Count: > 0 } free || free.Peek().Length < size) return null;
+        return free.Pop();
+    }
+
+    /// <summary>
+    /// Under the gate, when nothing is pending, queued or being written (loop thread): every slice
+    /// handed out has been written, so the current batch starts over and a retired one is kept.
+    /// </summary>
+    private void RecycleBatchesLocked()
+    {
+        if (!_driver.ReleasesOutput || _pending.Count > 0 || _queueBytes > 0 || _directBytes > 0 || _loopOutput || _queue.Size > 0) return;
+        // The current batch starts over only when nothing unsealed sits in it.
+        if (_batchUsed == _batchStart) _batchStart = _batchUsed = 0;
+        if (_retired is { Count: > 0 } retired)
+        {
+            var free = _free ??= new();
+            foreach (var buffer in retired)
+                if (free.Count < MaxFreeBatches && buffer.Length == MaxBatch) free.Push(buffer);
+            retired.Clear();
+        }
     }
 
     /// <summary>Closes the current batch: its bytes become one pending segment.</summary>
@@ -186,7 +223,8 @@ public sealed partial class DriverPort
     {
         try
         {
-            Scheduler.Post(static self => self.Drain(), this);
+            // One reusable work item: a drain is scheduled at most once at a time (_drainScheduled).
+            Scheduler.Post(_drainWork ??= new LoopCallback<DriverPort>(static self => self.Drain(), this));
         }
         catch (ObjectDisposedException)
         {
@@ -194,6 +232,7 @@ public sealed partial class DriverPort
         }
     }
 
+    private PollWork? _drainWork;
     private bool _inDrain;     // loop thread only
     private bool _drainAgain;  // loop thread only
 
@@ -378,6 +417,7 @@ public sealed partial class DriverPort
                 ready = _readyCallbacks;
                 _readyCallbacks = new();
             }
+            if (drained || queueSize == 0) RecycleBatchesLocked();
             publish = _busy != _busyNoted;
             _busyNoted = _busy;
             empty = _pendingBytes + _drainingBytes + _directBytes + _queueBytes == 0;

@@ -42,6 +42,13 @@ public abstract class PortDriver
     protected internal virtual void OnOutput(ReadOnlyMemory<byte> data) =>
         throw new NotSupportedException($"The '{Name}' driver does not accept output.");
 
+    /// <summary>
+    /// Whether the driver is done with the bytes of <see cref="OnOutput"/> once it returns, except
+    /// for what it queued with <see cref="DriverPort.Enqueue"/> (kept until dequeued): the port may
+    /// then reuse its batch buffers. Off by default: a driver owns what it is given.
+    /// </summary>
+    internal virtual bool ReleasesOutput => false;
+
     /// <summary>Whether <see cref="WriteDirect"/> works: the port then lets callers on other threads write to an idle output directly.</summary>
     internal virtual bool SupportsDirectOutput => false;
 
