@@ -56,15 +56,28 @@ internal sealed partial class SpawnDriver : PortDriver
         bool isStderr = ReferenceEquals(handle, _stderr);
         var fd = (SafeFdHandle)handle;
         // A few reads per readiness, then back to the loop so other ports get their turn.
-        var buffer = Port.Scheduler.GetReadBuffer(_readSize);
+        var loop = Port.Scheduler;
+        bool donate = !isStderr && !_zeroCopy;
         for (int reads = 0; reads < 8; reads++)
         {
-            nint n = Libc.Read(fd.Fd, buffer.AsSpan(0, _readSize));
+            // Owned delivery reads straight into the loop's donation slab (payloads are slices of the
+            // read, no copy); zero-copy and stderr read into the loop's shared buffer.
+            var space = donate ? loop.GetDonationSpace(_readSize) : loop.GetReadBuffer(_readSize).AsMemory(0, _readSize);
+            nint n = Libc.Read(fd.Fd, space.Span);
             if (n > 0)
             {
-                Deliver(buffer.AsMemory(0, (int)n), isStderr);
+                var bytes = space[..(int)n];
+                if (donate)
+                {
+                    loop.CommitDonation((int)n);
+                    Port.DeliverData(bytes, ChunkOwnership.Donated);
+                }
+                else
+                {
+                    Deliver(bytes, isStderr);
+                }
                 // A short read drained the pipe: skip the extra read that would only say EAGAIN.
-                if (n < _readSize || Port.IsInputPaused || Port.IsClosedForDriver) return;
+                if (n < space.Length || Port.IsInputPaused || Port.IsClosedForDriver) return;
                 continue;
             }
             if (n == -Libc.EAGAIN) return;
@@ -80,17 +93,10 @@ internal sealed partial class SpawnDriver : PortDriver
         {
             Port.DeliverStandardError(bytes.ToArray());
         }
-        else if (_zeroCopy)
-        {
-            Port.DeliverData(bytes, ChunkOwnership.Transient);
-        }
         else
         {
-            // One exact-size copy per read, donated: packets are slices of it, never of the
-            // shared read buffer, so a receiver may keep them. Every byte is overwritten: no zeroing.
-            var copy = GC.AllocateUninitializedArray<byte>(bytes.Length);
-            bytes.Span.CopyTo(copy);
-            Port.DeliverData(copy, ChunkOwnership.Donated);
+            // Zero-copy: slices of the shared read buffer, valid during OnNext only.
+            Port.DeliverData(bytes, ChunkOwnership.Transient);
         }
     }
 
@@ -172,6 +178,8 @@ internal sealed partial class SpawnDriver : PortDriver
     }
 
     internal override bool SupportsDirectOutput => true;
+
+    internal override bool ReleasesOutput => true;
 
     /// <summary>Any thread: the port guarantees no other output is in progress. The reference taken on the handle keeps the descriptor open (and its number ours) while the loop closes it.</summary>
     internal override unsafe nint WriteDirect(ReadOnlySpan<byte> header, ReadOnlySpan<byte> payload)
