@@ -155,9 +155,9 @@ END {
     print "|---|---|---:|---:|"
     printf "| bytes allocated per 64 B packet at steady state, loop thread (read, decode, deliver) | ≤ 1 allocation a packet owned (0 if slices of a per-read buffer), 0 zero-copy | %s | %s |\n", xv("reactiveports", "alloc.loopBpp"), xv("reactiveports-zc", "alloc.loopBpp")
     printf "| bytes allocated per 64 B packet, whole process (writer included) | | %s | %s |\n", xv("reactiveports", "alloc.totalBpp"), xv("reactiveports-zc", "alloc.totalBpp")
-    printf "| 10,000 idle ports (`sleep`): threads added | ≤ 4 | %s | |\n", xv("reactiveports", "idle.threads_added")
-    printf "| 10,000 idle ports: managed heap bytes per port | ≤ 8192 | %s | |\n", xv("reactiveports", "idle.heap_B_per_port")
-    printf "| 10,000 idle ports: CPU while idle, % of one core | < 2 | %s | |\n", xv("reactiveports", "idle.cpu_pct")
+    printf "| idle ports (`sleep`, %s of them): threads added | ≤ 4 | %s | |\n", xv("reactiveports", "idle.ports"), xv("reactiveports", "idle.threads_added")
+    printf "| idle ports: managed heap bytes per port | ≤ 8192 | %s | |\n", xv("reactiveports", "idle.heap_B_per_port")
+    printf "| idle ports: CPU while idle, %% of one core | < 2 | %s | |\n", xv("reactiveports", "idle.cpu_pct")
     if (fails != "") printf "\nFailures:\n%s", fails
 }
 

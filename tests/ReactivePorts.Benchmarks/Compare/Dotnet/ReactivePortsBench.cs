@@ -60,6 +60,7 @@ internal sealed class ReactivePortsBench
             if (opt.Runs("spawn")) bench.Spawn(opt, 8, "spawn8");
             if (opt.Test == "alloc") await bench.Alloc(opt);
             if (opt.Test == "oneway") await bench.OneWay(opt);
+            if (opt.Test == "writealloc") await bench.WriteAlloc();
             if (opt.Test == "idle") await IdlePorts.RunAsync(impl, int.Parse(Environment.GetEnvironmentVariable("IDLE_PORTS") ?? "10000", System.Globalization.CultureInfo.InvariantCulture));
         }
         catch (Exception e)
@@ -182,9 +183,11 @@ internal sealed class ReactivePortsBench
         await RunPkt(size, Bench.WarmupSeconds);
         s_waits = 0;
         var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
+        int gc0 = GC.CollectionCount(0), gc1 = GC.CollectionCount(1), gc2 = GC.CollectionCount(2);
+        var pause0 = GC.GetTotalPauseDuration();
         var (pps, n) = await Bench.TrialsAsync(_impl, Bench.Key(size) + ".pps", opt.Trials, () => RunPkt(size, opt.Seconds));
         var cpuNs = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalNanoseconds / n;
-        Bench.Info(_impl, $"{Bench.Key(size)}: {s_waits} of {n} writes waited for a busy port; this process used {cpuNs:F0} ns of CPU per packet (both directions, cat not included)");
+        Bench.Info(_impl, $"{Bench.Key(size)}: {s_waits} of {n} writes waited for a busy port; this process used {cpuNs:F0} ns of CPU per packet (both directions, cat not included); GCs {GC.CollectionCount(0) - gc0}/{GC.CollectionCount(1) - gc1}/{GC.CollectionCount(2) - gc2}, paused {(GC.GetTotalPauseDuration() - pause0).TotalMilliseconds:F0} ms");
         Bench.Check(_impl, $"{Bench.Key(size)} ok packets={n}");
         Bench.Result(_impl, Bench.Key(size) + ".pps", pps, "F0");
         Bench.Result(_impl, Bench.Key(size) + ".MBps", pps * size / 1e6, "F1");
@@ -220,6 +223,21 @@ internal sealed class ReactivePortsBench
         Bench.Check(_impl, $"alloc ok packets={n}");
         Bench.Result(_impl, "alloc.loopBpp", loopBpp, "F2");
         Bench.Result(_impl, "alloc.totalBpp", totalBpp, "F2");
+    }
+
+    /// <summary>Diagnostics: bytes the calling thread allocates per TryWrite / per awaited WriteAsync of 64 B (the port drains to cat &gt; /dev/null).</summary>
+    private async Task WriteAlloc()
+    {
+        await using var port = Port.Spawn("cat > /dev/null").WithFraming(FrameFormat.LengthPrefixed(4)).WithoutBusyMarks().Open();
+        port.Output.Subscribe(_ => { });
+        var payload = new byte[64];
+        for (int i = 0; i < 100_000; i++) port.TryWrite(payload);
+        long a0 = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 1_000_000; i++) port.TryWrite(payload);
+        long a1 = GC.GetAllocatedBytesForCurrentThread();
+        Bench.Info(_impl, $"writealloc: TryWrite allocates {(a1 - a0) / 1e6:F2} B per call on the caller's thread");
+        port.CompleteInput();
+        await port.Exit;
     }
 
     // --------------------------------------------------------------- oneway
