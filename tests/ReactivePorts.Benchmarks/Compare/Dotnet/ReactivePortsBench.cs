@@ -61,6 +61,7 @@ internal sealed class ReactivePortsBench
             if (opt.Test == "alloc") await bench.Alloc(opt);
             if (opt.Test == "oneway") await bench.OneWay(opt);
             if (opt.Test == "writealloc") await bench.WriteAlloc();
+            if (opt.Test == "spawnprofile") bench.SpawnProfile();
             if (opt.Test == "idle") await IdlePorts.RunAsync(impl, int.Parse(Environment.GetEnvironmentVariable("IDLE_PORTS") ?? "10000", System.Globalization.CultureInfo.InvariantCulture));
         }
         catch (Exception e)
@@ -340,6 +341,32 @@ internal sealed class ReactivePortsBench
         done.Task.GetAwaiter().GetResult();
         var status = port.Exit.GetAwaiter().GetResult();
         if (status.ExitCode != 0) throw new InvalidOperationException($"/bin/true ended with {status}");
+    }
+
+    /// <summary>Diagnostics: where a sequential spawn's time goes (Open, then until the output completes, then until Exit), medians in µs.</summary>
+    private void SpawnProfile()
+    {
+        const int n = 300;
+        var open = new double[n];
+        var done = new double[n];
+        var exit = new double[n];
+        for (int i = 0; i < n; i++)
+        {
+            var t0 = Stopwatch.GetTimestamp();
+            using var port = Port.SpawnExecutable("/bin/true").Open();
+            var t1 = Stopwatch.GetTimestamp();
+            var completed = new TaskCompletionSource();
+            port.Output.Subscribe(_ => { }, e => completed.TrySetException(e), () => completed.TrySetResult());
+            completed.Task.GetAwaiter().GetResult();
+            var t2 = Stopwatch.GetTimestamp();
+            port.Exit.GetAwaiter().GetResult();
+            var t3 = Stopwatch.GetTimestamp();
+            open[i] = Bench.Seconds(t0, t1) * 1e6;
+            done[i] = Bench.Seconds(t1, t2) * 1e6;
+            exit[i] = Bench.Seconds(t2, t3) * 1e6;
+        }
+        Array.Sort(open); Array.Sort(done); Array.Sort(exit);
+        Bench.Info(_impl, $"spawnprofile: median Open {open[n / 2]:F0} µs, then output completed after {done[n / 2]:F0} µs, then Exit after {exit[n / 2]:F0} µs");
     }
 
     /// <summary>Spawns from <paramref name="threads"/> dedicated caller threads until the time is up; returns (spawns/s, count).</summary>
