@@ -16,7 +16,8 @@ public sealed partial class DriverPort
     private int _batchStart;
     private int _batchUsed;
     private long _pendingBytes;
-    private long _queueBytes;      // the driver queue's size, mirrored for writers
+    private long _queueBytes;      // the driver queue's size plus _inFlight, mirrored for writers
+    private long _inFlight;        // taken from pending by Drain, not yet handed to the driver
     private bool _drainScheduled;
     private bool _busy;
     private bool _driverBusy;
@@ -58,11 +59,14 @@ public sealed partial class DriverPort
         lock (_writeGate)
         {
             ThrowIfInputClosed();
-            if (_busy && !force) return false;
+            // Waiting writers go first: a new write may not overtake them, so it counts as busy.
+            if (!force && (_busy || _waiting.Count > 0)) return false;
             AppendLocked(payload);
             schedule = !_drainScheduled;
             _drainScheduled = true;
-            CheckBusyLocked();
+            // Accepting bytes can only make the port busy; becoming ready is UpdateBusy's job, which
+            // admits the waiting writers at the same time.
+            if (!_busy) CheckBusyLocked();
         }
         if (schedule) ScheduleDrain();
         return true;
@@ -72,7 +76,7 @@ public sealed partial class DriverPort
     internal ValueTask AcceptAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
         if (TryAccept(payload.Span, force: false)) return ValueTask.CompletedTask;
-        cancellationToken.ThrowIfCancellationRequested();
+        if (cancellationToken.IsCancellationRequested) return ValueTask.FromCanceled(cancellationToken);
         var waiting = new WaitingWrite(this, payload);
         bool acceptedMeanwhile;
         lock (_writeGate)
@@ -132,7 +136,9 @@ public sealed partial class DriverPort
     {
         try
         {
-            Scheduler.Post(static self => self.Drain(), this);
+            // Queued even on the loop thread: every write made during this loop iteration (all the
+            // packets one read delivered into a.Output → b.Input, say) goes out in one system call.
+            Scheduler.Queue(static self => self.Drain(), this);
         }
         catch (ObjectDisposedException)
         {
@@ -156,19 +162,20 @@ public sealed partial class DriverPort
             _draining = batch;
             bytes = _pendingBytes;
             _pendingBytes = 0;
-            _queueBytes = _queue.Size;
-            _queueBytes += bytes; // in flight to the driver: still counted until it is written or queued
+            // In flight to the driver: still counted until each segment is written or queued.
+            _inFlight = bytes;
+            _queueBytes = _queue.Size + _inFlight;
         }
         if (_state == State.Open || _state == State.Closing)
         {
             foreach (var segment in batch)
             {
                 if (_state == State.Closed) break;
+                lock (_writeGate) _inFlight -= segment.Length;
                 Interlocked.Add(ref _bytesOut, segment.Length);
-                var driverCall = segment;
                 try
                 {
-                    _driver.OnOutput(driverCall);
+                    _driver.OnOutput(segment);
                 }
                 catch (Exception ex)
                 {
@@ -177,6 +184,7 @@ public sealed partial class DriverPort
                 }
             }
         }
+        lock (_writeGate) _inFlight = 0;
         batch.Clear();
         SyncQueueSize();
     }
@@ -234,7 +242,7 @@ public sealed partial class DriverPort
 
     private void SyncQueueSize()
     {
-        lock (_writeGate) _queueBytes = _queue.Size;
+        lock (_writeGate) _queueBytes = _queue.Size + _inFlight;
         UpdateBusy();
         if (QueuedBytes == 0) OnQueueEmpty();
     }
@@ -254,7 +262,8 @@ public sealed partial class DriverPort
         lock (_writeGate)
         {
             CheckBusyLocked();
-            while (!_busy && _waiting.TryPeek(out var next))
+            // After a write error or once closing began, waiting writers are failed, never admitted.
+            while (!_busy && !_inputClosed && _writeError is null && _waiting.TryPeek(out var next))
             {
                 _waiting.Dequeue();
                 if (!next.TryClaim()) continue; // canceled meanwhile

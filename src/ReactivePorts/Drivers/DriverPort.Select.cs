@@ -72,7 +72,11 @@ public sealed partial class DriverPort : IPollHandler
     /// <summary>Undoes one <see cref="PauseInput"/> (loop thread).</summary>
     internal void ResumeInput()
     {
-        if (_pausedInput > 0 && --_pausedInput == 0) ApplyInterest();
+        if (_pausedInput == 0 || --_pausedInput != 0) return;
+        ApplyInterest();
+        if (_inputStarted) return;
+        _inputStarted = true;
+        if (_eofDeferred) DeliverEof();
     }
 
     private void ApplyInterest()

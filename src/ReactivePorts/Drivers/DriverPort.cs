@@ -21,6 +21,8 @@ public sealed partial class DriverPort : IPacketSink
     private bool _eofDelivered;
     private ExitStatus? _exit;
     private bool _exitDelivered;
+    private bool _inputStarted;    // the first subscriber resumed reading
+    private bool _eofDeferred;     // eof came before that
     private long _bytesIn;
 
     internal DriverPort(PollScheduler loop, PortDriver driver, DriverPortOptions options, IPortSink sink)
@@ -127,6 +129,13 @@ public sealed partial class DriverPort : IPacketSink
     public void DeliverEof()
     {
         if (_state == State.Closed || _eofDelivered) return;
+        if (!_inputStarted)
+        {
+            // Nobody has subscribed yet (an output-only port reaches eof at once): hold eof, and the
+            // exit and completion behind it, until the first subscriber, so nothing is lost before it.
+            _eofDeferred = true;
+            return;
+        }
         _eofDelivered = true;
         try
         {
@@ -146,12 +155,12 @@ public sealed partial class DriverPort : IPacketSink
     {
         if (_exit.HasValue) return;
         _exit = status;
-        if (_state == State.Closed)
-        {
-            _sink.OnExited(status); // closed early: the status still completes the exit task
-            return;
-        }
+        // The status itself is known now, whatever the events still wait for (eof held by a
+        // grandchild, nobody subscribed yet, the port closed early): the exit task completes here.
+        _sink.OnExitStatus(status);
+        if (_state == State.Closed) return;
         Guard(d => d.OnProcessExit(status));
+        if (_state == State.Closed) return;
         if (!_options.ExitWaitsForEof && !_eofDelivered)
         {
             _exitDelivered = true;
@@ -160,6 +169,18 @@ public sealed partial class DriverPort : IPacketSink
             return;
         }
         TryFinish();
+    }
+
+    /// <summary>
+    /// Runs a control operation on the driver (Erlang's <c>port_control</c>; loop thread). What the
+    /// driver throws (NotSupportedException for an unknown operation) goes to the caller who asked;
+    /// it does not fail the port.
+    /// </summary>
+    /// <exception cref="ObjectDisposedException">The port is closed.</exception>
+    internal byte[] Control(int operation, ReadOnlySpan<byte> data)
+    {
+        if (_state == State.Closed) throw new ObjectDisposedException(nameof(Port), "The port is closed.");
+        return _driver.OnControl(operation, data);
     }
 
     /// <summary>Closes the port with an error (Erlang's <c>driver_failure</c>): subscribers get OnError.</summary>
@@ -191,6 +212,9 @@ public sealed partial class DriverPort : IPacketSink
                 _sink.OnExited(status);
             }
         }
+        // Erlang's eof option: eof (and the exit status) are reported but the port stays open, and
+        // writable, until it is closed explicitly. A framing error still ends it: nothing can follow.
+        if (_options.StayOpenAfterEof && _framingError is null) return;
         Finish(_framingError);
     }
 

@@ -85,6 +85,12 @@ internal static unsafe partial class Spawner
         byte* all = stackalloc byte[Libc.SigSetSize];
         byte* none = stackalloc byte[Libc.SigSetSize];
         Libc.SigFillSet(all);
+        // glibc's posix_spawn sets its internal signals (32, 33: handled in the parent) to SIG_IGN in
+        // the child unless they are in the sigdefault set, and an ignored signal survives exec, so a
+        // child would start with them ignored. sigfillset leaves them out; add them by hand. SIG_DFL
+        // in the short vfork window is safe: they are sent to the parent's threads, never to the child.
+        Libc.SigSetAddRaw(all, Libc.SIGCANCEL);
+        Libc.SigSetAddRaw(all, Libc.SIGSETXID);
         Libc.SigEmptySet(none);
         // Every disposition back to SIG_DFL, so an ignored SIGPIPE (the .NET runtime ignores it) does not
         // survive the exec, and nothing the calling thread blocks stays blocked in the child.
