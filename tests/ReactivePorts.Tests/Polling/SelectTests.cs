@@ -180,24 +180,6 @@ public sealed class SelectTests : IDisposable
     }
 
     [Fact]
-    public async Task Select_ReusedFdNumber_OldRegistrationNeverTicks()
-    {
-        var first = Libc.EventFd();
-        int number = first.Fd;
-        var oldHandler = new RecordingHandler();
-        var oldRegistration = await _loop.OnLoop(() => _loop.Select(first, PollEvents.Readable, oldHandler));
-        await _loop.OnLoop(oldRegistration.Deselect);
-        first.Dispose();
-        using var second = Libc.EventFd(); // the lowest free number: the one just closed
-        Assert.Equal(number, second.Fd);
-        var newHandler = new RecordingHandler();
-        await _loop.OnLoop(() => _loop.Select(second, PollEvents.Readable, newHandler));
-        Libc.EventFdSignal(second.Fd);
-        await newHandler.FirstTick.Task.WaitAsync(LoopTestExtensions.Timeout);
-        Assert.Empty(oldHandler.Ticks);
-    }
-
-    [Fact]
     public async Task Select_ThousandFds_AllTickOnOneLoop()
     {
         const int count = 1000;
