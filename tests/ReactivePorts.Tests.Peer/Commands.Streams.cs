@@ -65,9 +65,19 @@ internal static partial class Commands
         }
     }
 
-    /// <summary>close-stdout-linger &lt;ms&gt;: closes fd 1 (the reader sees end of file), stays alive ms, exits 0.</summary>
+    /// <summary>
+    /// close-stdout-linger &lt;ms&gt;: closes stdout so the reader sees end of file, stays alive ms, exits 0.
+    /// The .NET runtime keeps a close-on-exec dup of fds 0-2 from startup (fds 5-7 here), so closing fd 1
+    /// alone would leave the pipe open: every descriptor above 2 that is the same pipe is closed as well.
+    /// </summary>
     private static int CloseStdoutLinger(string[] args)
     {
+        string? target = new FileInfo("/proc/self/fd/1").LinkTarget;
+        foreach (string entry in Directory.GetFileSystemEntries("/proc/self/fd"))
+        {
+            int fd = int.Parse(Path.GetFileName(entry));
+            if (fd > 2 && target is not null && new FileInfo(entry).LinkTarget == target) Native.Close(fd);
+        }
         Native.Close(1);
         Thread.Sleep(IntArg(args, 0));
         return 0;
@@ -83,7 +93,7 @@ internal static partial class Commands
     /// <summary>use-fds: Erlang's nouse_stdio; copies fd 3 to fd 4 until end of file, exits 0.</summary>
     private static int UseFds(string[] args)
     {
-        using FileStream input = Std.OpenFd(3, FileAccess.Read), output = Std.OpenFd(4, FileAccess.Write);
+        using Stream input = Std.OpenFd(3, FileAccess.Read), output = Std.OpenFd(4, FileAccess.Write);
         Std.Copy(input, output);
         return 0;
     }
@@ -104,7 +114,7 @@ internal static partial class Commands
     {
         foreach (string arg in args)
         {
-            using FileStream output = Std.OpenFd(int.Parse(arg), FileAccess.Write);
+            using Stream output = Std.OpenFd(int.Parse(arg), FileAccess.Write);
             Std.Write(output, $"{arg}\n");
         }
         return 0;

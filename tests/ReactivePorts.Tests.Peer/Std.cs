@@ -1,18 +1,18 @@
 using System.Text;
-using Microsoft.Win32.SafeHandles;
 
 namespace ReactivePortsPeer;
 
 /// <summary>Unbuffered access to the standard streams and to any inherited descriptor.</summary>
 internal static class Std
 {
-    internal static readonly Stream In = Console.OpenStandardInput();
-    internal static readonly Stream Out = Console.OpenStandardOutput();
-    internal static readonly Stream Err = Console.OpenStandardError();
+    // Straight over fds 0, 1 and 2 (see FdStream for why not Console.OpenStandard* or FileStream).
+    internal static readonly Stream In = OpenFd(0, FileAccess.Read);
+    internal static readonly Stream Out = OpenFd(1, FileAccess.Write);
+    internal static readonly Stream Err = OpenFd(2, FileAccess.Write);
 
     /// <summary>An unbuffered stream over an inherited descriptor (not owned: never closed here).</summary>
-    internal static FileStream OpenFd(int fd, FileAccess access) =>
-        new(new SafeFileHandle(fd, ownsHandle: false), access, bufferSize: 0);
+    internal static Stream OpenFd(int fd, FileAccess access) =>
+        new FdStream(fd, access.HasFlag(FileAccess.Read), access.HasFlag(FileAccess.Write));
 
     internal static void Write(Stream stream, ReadOnlySpan<byte> bytes)
     {

@@ -28,7 +28,7 @@ public sealed partial class DriverPort
         _state = State.Closing;
         if (QueuedBytes == 0)
         {
-            CompleteClose();
+            CompleteClose(0);
             return;
         }
         Guard(static d => d.OnFlush());
@@ -36,11 +36,8 @@ public sealed partial class DriverPort
         _closeTimer = Scheduler.Queue(static self =>
         {
             if (self._state != State.Closing) return;
-            // Counted before dropping: emptying the queue completes the close (OnQueueEmpty), and
-            // the waiters must learn what was lost.
-            self._droppedOnClose += self.QueuedBytes;
-            self.DropQueued();
-            self.CompleteClose();
+            self.DropQueued(); // counted for the close, which then completes (the queue is empty)
+            self.CompleteClose(0);
         }, this, flushTimeout);
     }
 
@@ -69,8 +66,6 @@ public sealed partial class DriverPort
             if (_writeError is not null) return;
             _writeError = error;
         }
-        // Bytes a flushing close was waiting for are lost too: the close reports them as dropped.
-        if (_state == State.Closing) _droppedOnClose += QueuedBytes;
         DropQueued();
         FailWaitingWriters(error);
         _sink.OnWriteFailed(error);
@@ -80,7 +75,7 @@ public sealed partial class DriverPort
     {
         if (_state == State.Closing)
         {
-            CompleteClose();
+            CompleteClose(0);
         }
         else if (_outputEnding && !_outputEnded && _state == State.Open)
         {
@@ -89,7 +84,11 @@ public sealed partial class DriverPort
         }
     }
 
-    private void CompleteClose() => Finish(null);
+    private void CompleteClose(long dropped)
+    {
+        _droppedOnClose += dropped;
+        Finish(null);
+    }
 
     /// <summary>Part of the one teardown path: whoever waits for the close learns how it went.</summary>
     private void CompleteCloseWaiters()

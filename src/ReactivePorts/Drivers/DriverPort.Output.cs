@@ -236,6 +236,8 @@ public sealed partial class DriverPort
             _pendingBytes = 0;
         }
         _queue.Clear();
+        // A close waiting for the flush reports what was lost; set before the empty queue completes it.
+        if (_state == State.Closing) _droppedOnClose += dropped;
         SyncQueueSize();
         return dropped;
     }

@@ -84,6 +84,8 @@ public sealed partial class Port
                 var (port, timeout, done) = s;
                 port._core.BeginClose(timeout, done);
             }, (this, flushTimeout ?? _options.FlushTimeout, done));
+            // Kill-on-close runs when the port has closed (IPortSink.OnClosed), after the flush, for
+            // every way of closing: this call, Dispose, or disposing the output's subscription.
         }
         catch (ObjectDisposedException)
         {

@@ -85,13 +85,14 @@ internal static unsafe partial class Spawner
         byte* all = stackalloc byte[Libc.SigSetSize];
         byte* none = stackalloc byte[Libc.SigSetSize];
         Libc.SigFillSet(all);
-        // glibc's posix_spawn sets its internal signals (32, 33: handled in the parent) to SIG_IGN in
-        // the child unless they are in the sigdefault set, and an ignored signal survives exec, so a
-        // child would start with them ignored. sigfillset leaves them out; add them by hand. SIG_DFL
-        // in the short vfork window is safe: they are sent to the parent's threads, never to the child.
-        Libc.SigSetAddRaw(all, Libc.SIGCANCEL);
-        Libc.SigSetAddRaw(all, Libc.SIGSETXID);
         Libc.SigEmptySet(none);
+        // sigfillset leaves out glibc's two internal signals (32 SIGCANCEL, 33 SIGSETXID), and glibc 2.36's
+        // child sets those to SIG_IGN before exec unless they are in the default set, so every exec'd
+        // program would start with them ignored (measured: SigIgn 0x180000000). sigaddset refuses them;
+        // the bits are set directly (bit n-1 of a little-endian bitmap). Nothing in the parent can send
+        // them to the child between clone and exec: they go to the parent's own thread ids.
+        foreach (int internalSignal in (ReadOnlySpan<int>)[32, 33])
+            all[(internalSignal - 1) / 8] |= (byte)(1 << ((internalSignal - 1) % 8));
         // Every disposition back to SIG_DFL, so an ignored SIGPIPE (the .NET runtime ignores it) does not
         // survive the exec, and nothing the calling thread blocks stays blocked in the child.
         Check(Libc.PosixSpawnAttrSetSigDefault(attributes, all), "posix_spawnattr_setsigdefault");

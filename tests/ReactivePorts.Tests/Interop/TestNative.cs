@@ -67,3 +67,9 @@ internal static unsafe partial class TestNative
     /// <summary>The bit of <paramref name="signal"/> in a /proc status mask.</summary>
     internal static ulong Bit(int signal) => 1UL << (signal - 1);
 }
+
+internal static partial class TestNative
+{
+    [LibraryImport("libc", EntryPoint = "dup2", SetLastError = true)]
+    internal static partial int Dup2(int fd, int newFd);
+}

@@ -34,10 +34,15 @@ public sealed class PollSchedulerTests : IDisposable
     {
         var order = new ConcurrentQueue<int>();
         var done = new TaskCompletionSource();
-        _loop.Schedule(TimeSpan.FromMilliseconds(60), () => { order.Enqueue(60); done.SetResult(); });
-        _loop.Schedule(TimeSpan.FromMilliseconds(20), () => order.Enqueue(20));
-        _loop.Schedule(TimeSpan.FromMilliseconds(40), () => order.Enqueue(40));
-        _loop.Schedule(TimeSpan.FromMilliseconds(20), () => order.Enqueue(21)); // same due time: FIFO
+        // Scheduled from one loop callback, so a preempted test thread cannot reorder the due times
+        // (the exact order, at exact times, is checked in virtual time too).
+        await _loop.OnLoop(() =>
+        {
+            _loop.Schedule(TimeSpan.FromMilliseconds(60), () => { order.Enqueue(60); done.SetResult(); });
+            _loop.Schedule(TimeSpan.FromMilliseconds(20), () => order.Enqueue(20));
+            _loop.Schedule(TimeSpan.FromMilliseconds(40), () => order.Enqueue(40));
+            _loop.Schedule(TimeSpan.FromMilliseconds(20), () => order.Enqueue(21)); // same due time: FIFO
+        });
         await done.Task.WaitAsync(LoopTestExtensions.Timeout);
         Assert.Equal([20, 21, 40, 60], order);
     }

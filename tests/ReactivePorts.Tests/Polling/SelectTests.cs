@@ -180,6 +180,30 @@ public sealed class SelectTests : IDisposable
     }
 
     [Fact]
+    public async Task Select_ReusedFdNumber_OldRegistrationNeverTicks()
+    {
+        var first = Libc.EventFd();
+        int number = first.Fd;
+        var oldHandler = new RecordingHandler();
+        var oldRegistration = await _loop.OnLoop(() => _loop.Select(first, PollEvents.Readable, oldHandler));
+        await _loop.OnLoop(oldRegistration.Deselect);
+        first.Dispose();
+        // The kernel hands out the lowest free number; other tests may take it first, so keep
+        // opening until the old number comes back.
+        var spares = new List<SafeFdHandle>();
+        SafeFdHandle second;
+        while ((second = Libc.EventFd()).Fd != number && spares.Count < 256) spares.Add(second);
+        using var _ = second;
+        foreach (var spare in spares) spare.Dispose();
+        Assert.Equal(number, second.Fd);
+        var newHandler = new RecordingHandler();
+        await _loop.OnLoop(() => _loop.Select(second, PollEvents.Readable, newHandler));
+        Libc.EventFdSignal(second.Fd);
+        await newHandler.FirstTick.Task.WaitAsync(LoopTestExtensions.Timeout);
+        Assert.Empty(oldHandler.Ticks);
+    }
+
+    [Fact]
     public async Task Select_ThousandFds_AllTickOnOneLoop()
     {
         const int count = 1000;

@@ -110,7 +110,7 @@ internal sealed class ChildRun : IDisposable
     {
         try
         {
-            if (Process.Status is null && Process.TryReap() is null)
+            if (!Process.PidFd!.IsClosed && Process.Status is null && Process.TryReap() is null)
             {
                 Process.Signal(Libc.SIGKILL);
                 Fds.WaitForExit(Process, 5000);

@@ -15,20 +15,6 @@ internal static unsafe partial class Libc
     /// <summary><c>sizeof(sigset_t)</c> in glibc: 1024 bits.</summary>
     internal const int SigSetSize = 128;
 
-    /// <summary>glibc's internal signals (SIGCANCEL and SIGSETXID): sigfillset and sigaddset leave them out.</summary>
-    internal const int SIGCANCEL = 32, SIGSETXID = 33;
-
-    /// <summary>
-    /// Sets <paramref name="signal"/>'s bit in a sigset directly (bit signal-1 of an array of unsigned
-    /// longs, the kernel's layout on every Linux architecture), for the internal signals glibc's own
-    /// functions refuse to add.
-    /// </summary>
-    internal static void SigSetAddRaw(byte* set, int signal)
-    {
-        int bit = signal - 1;
-        ((ulong*)set)[bit / 64] |= 1UL << (bit % 64);
-    }
-
     private static readonly string[] SignalNames =
     [
         "", "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGABRT", "SIGBUS", "SIGFPE", "SIGKILL", "SIGUSR1",
