@@ -77,6 +77,7 @@ public sealed partial class DriverPort : IPollHandler
         if (_inputStarted) return;
         _inputStarted = true;
         if (_eofDeferred) DeliverEof();
+        else if (!_options.ExitWaitsForEof && _state != State.Closed) ReportExitBeforeEof();
     }
 
     private void ApplyInterest()

@@ -163,12 +163,21 @@ public sealed partial class DriverPort : IPacketSink
         if (_state == State.Closed) return;
         if (!_options.ExitWaitsForEof && !_eofDelivered)
         {
-            _exitDelivered = true;
-            _sink.OnExited(status);
-            SetDrainTimer();
+            // Reported now only if someone is reading; otherwise when the first subscriber comes,
+            // so the event never runs ahead of the data nobody has read yet.
+            if (_inputStarted) ReportExitBeforeEof();
             return;
         }
         TryFinish();
+    }
+
+    /// <summary>The "don't wait for eof" option: the exit event now, and the end after the drain timeout.</summary>
+    private void ReportExitBeforeEof()
+    {
+        if (_exitDelivered || _exit is not { } status) return;
+        _exitDelivered = true;
+        _sink.OnExited(status);
+        SetDrainTimer();
     }
 
     /// <summary>

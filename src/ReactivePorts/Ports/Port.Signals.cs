@@ -18,7 +18,22 @@ public sealed partial class Port
     public bool Signal(int signal)
     {
         ThrowIfDisposed();
-        return Child.Signal(signal);
+        return SignalChild(Child, signal);
+    }
+
+    /// <summary>Signals through the pidfd; false once the child has been reaped.</summary>
+    private static bool SignalChild(ChildProcess child, int signal)
+    {
+        try
+        {
+            return child.Signal(signal);
+        }
+        catch (ObjectDisposedException) when (child.Status is not null)
+        {
+            // Reaped by the port's watcher (which then closes the pidfd) between the child's own
+            // check and the call: the child is gone, which is what false means.
+            return false;
+        }
     }
 
     /// <summary>Sends a signal to the child's process group (<c>kill(-pgid)</c>), reaching its descendants; the port must have been opened with its own process group.</summary>
@@ -46,7 +61,7 @@ public sealed partial class Port
         // Once reaped, the group's number may belong to someone else: never signal it then.
         if (child.Status is not null) return;
         if (child.OwnProcessGroup) child.SignalGroup(Libc.SIGKILL);
-        child.Signal(Libc.SIGKILL);
+        SignalChild(child, Libc.SIGKILL);
     }
 
     /// <summary>
@@ -64,7 +79,7 @@ public sealed partial class Port
         var child = Child;
         if (child.Status is not null) return await Exit.ConfigureAwait(false);
         if (child.OwnProcessGroup) child.SignalGroup(signal);
-        else child.Signal(signal);
+        else SignalChild(child, signal);
         try
         {
             return await Exit.WaitAsync(grace, cancellationToken).ConfigureAwait(false);

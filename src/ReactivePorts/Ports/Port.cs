@@ -198,15 +198,16 @@ public sealed partial class Port : IPortSink, IDisposable, IAsyncDisposable
         _terminalError = error;
         var observer = _observer;
         _observer = null;
+        // The views end first, so whoever wakes up on the output's completion finds them complete.
+        _events.OnNext(new PortClosed(error));
+        _events.OnCompleted();
+        _stderr.OnCompleted();
+        _busy.OnCompleted();
         if (observer is not null)
         {
             if (error is null) observer.OnCompleted();
             else observer.OnError(error);
         }
-        _events.OnNext(new PortClosed(error));
-        _events.OnCompleted();
-        _stderr.OnCompleted();
-        _busy.OnCompleted();
         // Kill-on-close acts once the port is closed, that is after the flush, so what was written
         // before the close still reaches the child.
         if (_options.KillOnClose && _status is null) KillAfterClose();

@@ -67,20 +67,12 @@ internal sealed class ChildProcess : IDisposable
     /// still accepts the signal (and ignores it).
     /// </summary>
     /// <exception cref="IOException">The signal could not be sent (EPERM, EINVAL).</exception>
+    /// <exception cref="ObjectDisposedException">The child was disposed before being reaped.</exception>
     internal bool Signal(int signal)
     {
+        // Reaped: gone, as ESRCH would say (and its pidfd may already be closed).
         if (PidFd is null || Status is not null) return false;
-        int result;
-        try
-        {
-            result = Libc.PidFdSendSignal(PidFd, signal);
-        }
-        catch (ObjectDisposedException)
-        {
-            // The pidfd is closed once the child is reaped (by the port's watcher, possibly right
-            // between the check above and this call): the child is gone, which is what ESRCH says too.
-            return false;
-        }
+        int result = Libc.PidFdSendSignal(PidFd, signal);
         if (result == -Libc.ESRCH) return false;
         return result == 0 ? true : throw Libc.IOError("pidfd_send_signal", -result);
     }

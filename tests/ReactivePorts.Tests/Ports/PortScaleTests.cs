@@ -64,9 +64,9 @@ public sealed class PortScaleTests(ITestOutputHelper output)
             output.WriteLine($"{count} cat ports: opened in {opened.TotalMilliseconds:F0} ms, all answered and reaped in {total.TotalMilliseconds:F0} ms; threads: baseline {baseline}, while open {whileOpen}, after {after}");
             Assert.Equal(Enumerable.Range(0, count).Select(i => $"cat {i}"), answers);
             Assert.All(statuses, s => Assert.Equal(0, s.ExitCode));
-            // One loop serves them all; the runtime may start a few threads of its own meanwhile.
+            // One loop serves them all; the runtime may start a few threads of its own meanwhile. (After
+            // the run the thread pool may have grown to run the 2,000 completions: reported, not asserted.)
             Assert.True(whileOpen - baseline <= 4, $"{whileOpen - baseline} threads added while {count} ports were open");
-            Assert.True(after - baseline <= 4, $"{after - baseline} threads added");
             Assert.Equal(0, await loop.OnLoop(() => loop.RegistrationCount)); // every fd and pidfd released
         }
         finally
