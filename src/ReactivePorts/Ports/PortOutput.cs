@@ -29,6 +29,30 @@ public sealed class PortOutput : IObservable<Packet>
     }
 
     /// <summary>
+    /// Reads the port as its one output subscriber and delivers everything as events, in order:
+    /// <see cref="PortData"/>…, <see cref="PortEof"/>, <see cref="PortExited"/>,
+    /// <see cref="PortClosed"/> (write failures where they happen). For a passive view next to
+    /// another reader, use <see cref="Port.Events"/> instead. Disposing closes the port.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The output already has a subscriber.</exception>
+    public IObservable<PortEvent> ToEvents() => System.Reactive.Linq.Observable.Create<PortEvent>(observer =>
+    {
+        // Events first, so nothing the reading below triggers can be missed; then claim the output.
+        var events = _port.Events.Subscribe(observer);
+        try
+        {
+            var reading = Subscribe(System.Reactive.Observer.Create<Packet>(static _ => { }, static _ => { }));
+            return System.Reactive.Disposables.StableCompositeDisposable.Create(events, reading);
+        }
+        catch
+        {
+            // The output was taken: nothing to read for, so the event subscription goes too.
+            events.Dispose();
+            throw;
+        }
+    });
+
+    /// <summary>
     /// Delivers the packets on <paramref name="scheduler"/> through a queue of at most
     /// <paramref name="capacity"/> packets: while it is full the port stops reading. Unlike Rx's
     /// <c>ObserveOn</c>, nothing piles up without bound.

@@ -41,4 +41,14 @@ public sealed class SpawnSmokeTests
         Assert.Equal(200000, bytes);
         Assert.Equal(["Eof", "Exited(exit code 7)", "Closed"], events);
     }
+
+    [Fact(Timeout = 20000)]
+    public async Task OutputToEvents_ReadsAndDeliversEverythingInOrder()
+    {
+        var port = Port.Spawn("sh -c 'printf \"a\\nb\"; exit 3'").WithFraming(FrameFormat.Line()).Open();
+        var events = await port.Output.ToEvents().ToList().ToTask().WaitAsync(TestTimeout);
+        Assert.Equal(["Data(Packet(1 B eol: 61))", "Data(Packet(1 B noeol: 62))", "Eof", "Exited(exit code 3)", "Closed"],
+            events.Select(e => e.ToString()));
+        Assert.Throws<InvalidOperationException>(() => port.Output.Subscribe(_ => { }));
+    }
 }
