@@ -30,7 +30,7 @@ await using (var cat = Port.SpawnExecutable("/bin/cat").WithFraming(FrameFormat.
 // 3. The event view: data, then eof, then the exit status (a signal is 128+n in Erlang's view).
 Console.WriteLine("== events of a child that writes, then dies of SIGTERM");
 var events = await Port.Spawn("""sh -c 'printf "a line\nthe last line, unterminated"; kill -TERM $$'""")
-    .WithFraming(FrameFormat.Line()).Open().Events.ToList();
+    .WithFraming(FrameFormat.Line()).Open().Output.ToEvents().ToList();
 foreach (var e in events) Console.WriteLine($"  {Describe(e)}");
 
 // 4. Busy port: a child that never reads. TryWrite refuses once 8 KiB are queued (Erlang's mark).
@@ -39,8 +39,15 @@ await using (var sleeper = Port.SpawnExecutable("/bin/sleep").WithArguments("30"
 {
     var chunk = new byte[1024];
     int accepted = 0;
-    while (sleeper.TryWrite(chunk)) accepted++;
-    Console.WriteLine($"  accepted {accepted} KiB before busy; queued {sleeper.GetInfo().QueueSize:N0} bytes beyond the pipe");
+    while (true)
+    {
+        if (sleeper.TryWrite(chunk)) { accepted++; continue; }
+        // Busy: wait for the port to become ready again; it stays busy once the pipe is full.
+        using var patience = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+        try { await sleeper.Writer.WaitToWriteAsync(patience.Token); }
+        catch (OperationCanceledException) { break; }
+    }
+    Console.WriteLine($"  accepted {accepted} KiB: the pipe is full and {sleeper.GetInfo().QueueSize:N0} bytes wait in the port's queue");
     long dropped = await sleeper.CloseAsync(TimeSpan.FromMilliseconds(100));
     Console.WriteLine($"  closed after a 100 ms flush timeout, {dropped:N0} queued bytes dropped; {await sleeper.Exit}");
 }

@@ -98,6 +98,17 @@ internal static partial class Commands
         return 0;
     }
 
+    /// <summary>read-sizes: prints the byte count of every read(2) from stdin, one per line, until end of file (shows how writes were coalesced).</summary>
+    private static int ReadSizes(string[] args)
+    {
+        byte[] buffer = new byte[1 << 20];
+        var sizes = new System.Text.StringBuilder();
+        int n;
+        while ((n = Std.In.Read(buffer)) > 0) sizes.Append(n).Append('\n');
+        Std.Write(Std.Out, sizes.ToString());
+        return 0;
+    }
+
     /// <summary>write-fds &lt;fd&gt;...: writes "&lt;fd&gt;\n" to each descriptor named, exits 0.</summary>
     private static int WriteFds(string[] args)
     {

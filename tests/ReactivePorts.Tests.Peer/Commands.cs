@@ -14,6 +14,7 @@ internal static partial class Commands
         ["stderr"] = StdErr,
         ["use-fds"] = UseFds,
         ["write-fds"] = WriteFds,
+        ["read-sizes"] = ReadSizes,
         ["never-read"] = Sleep,
         // Process life (Commands.Life.cs)
         ["exit"] = Exit,

@@ -73,12 +73,15 @@ public sealed partial class DriverPort
         lock (_writeGate)
         {
             ThrowIfInputClosed();
-            if (_busy && !force) return false;
+            // Waiting writers go first: a new write may not overtake them, so it counts as busy.
+            if (!force && (_busy || _waiting.Count > 0)) return false;
             if (TryWriteDirectLocked(payload.Length, out header)) goto Direct;
             AppendLocked(payload);
             schedule = !_drainScheduled;
             _drainScheduled = true;
-            CheckBusyLocked();
+            // Accepting bytes can only make the port busy; becoming ready is UpdateBusy's job, which
+            // admits the waiting writers at the same time.
+            if (!_busy) CheckBusyLocked();
         }
         if (schedule) ScheduleDrain();
         return true;
@@ -91,7 +94,7 @@ public sealed partial class DriverPort
     internal ValueTask AcceptAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
         if (TryAccept(payload.Span, force: false)) return ValueTask.CompletedTask;
-        cancellationToken.ThrowIfCancellationRequested();
+        if (cancellationToken.IsCancellationRequested) return ValueTask.FromCanceled(cancellationToken);
         var waiting = new WaitingWrite(this, payload);
         bool acceptedMeanwhile;
         lock (_writeGate)
@@ -223,8 +226,10 @@ public sealed partial class DriverPort
     {
         try
         {
+            // Queued even on the loop thread: every write made during this loop iteration (all the
+            // packets one read delivered into a.Output → b.Input, say) goes out in one system call.
             // One reusable work item: a drain is scheduled at most once at a time (_drainScheduled).
-            Scheduler.Post(_drainWork ??= new LoopCallback<DriverPort>(static self => self.Drain(), this));
+            Scheduler.Queue(_drainWork ??= new LoopCallback<DriverPort>(static self => self.Drain(), this));
         }
         catch (ObjectDisposedException)
         {
@@ -293,11 +298,12 @@ public sealed partial class DriverPort
             foreach (var segment in batch)
             {
                 if (_state == State.Closed) break;
+                // From here the segment is the driver's (written or queued): counted once, not twice.
+                lock (_writeGate) _drainingBytes -= segment.Length;
                 Interlocked.Add(ref _bytesOut, segment.Length);
-                var driverCall = segment;
                 try
                 {
-                    _driver.OnOutput(driverCall);
+                    _driver.OnOutput(segment);
                 }
                 catch (Exception ex)
                 {
@@ -402,7 +408,8 @@ public sealed partial class DriverPort
                 _loopOutput = false;
             }
             CheckBusyLocked();
-            while (!_busy && _waiting.TryPeek(out var next))
+            // After a write error or once closing began, waiting writers are failed, never admitted.
+            while (!_busy && !_inputClosed && _writeError is null && _waiting.TryPeek(out var next))
             {
                 _waiting.Dequeue();
                 if (!next.TryClaim()) continue; // canceled meanwhile

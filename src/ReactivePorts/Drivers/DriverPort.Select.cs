@@ -72,7 +72,12 @@ public sealed partial class DriverPort : IPollHandler
     /// <summary>Undoes one <see cref="PauseInput"/> (loop thread).</summary>
     internal void ResumeInput()
     {
-        if (_pausedInput > 0 && --_pausedInput == 0) ApplyInterest();
+        if (_pausedInput == 0 || --_pausedInput != 0) return;
+        ApplyInterest();
+        if (_inputStarted) return;
+        _inputStarted = true;
+        if (_eofDeferred) DeliverEof();
+        else if (!_options.ExitWaitsForEof && _state != State.Closed) ReportExitBeforeEof();
     }
 
     private void ApplyInterest()

@@ -38,9 +38,13 @@ public sealed partial class DriverPort
     private void SetDrainTimer() =>
         _drainTimer = Scheduler.Queue(static self =>
         {
-            // The child is gone but something (a grandchild) still holds its output open.
+            // The child is gone but something (a grandchild) still holds its output open: stop
+            // reading (our read ends close, so the holder gets EPIPE rather than blocking) and end
+            // the input as at end of file, so an unterminated last line is still delivered.
             self._drainTimer = null;
-            self.Finish(self._framingError);
+            if (self._state == State.Closed) return;
+            self.Guard(static d => d.OnStopInput());
+            self.DeliverEof();
         }, this, _options.DrainTimeout);
 
     /// <summary>

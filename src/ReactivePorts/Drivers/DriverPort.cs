@@ -21,6 +21,8 @@ public sealed partial class DriverPort : IPacketSink
     private bool _eofDelivered;
     private ExitStatus? _exit;
     private bool _exitDelivered;
+    private bool _inputStarted;    // the first subscriber resumed reading
+    private bool _eofDeferred;     // eof came before that
     private long _bytesIn;
 
     internal DriverPort(PollScheduler loop, PortDriver driver, DriverPortOptions options, IPortSink sink)
@@ -141,6 +143,13 @@ public sealed partial class DriverPort : IPacketSink
     public void DeliverEof()
     {
         if (_state == State.Closed || _eofDelivered) return;
+        if (!_inputStarted)
+        {
+            // Nobody has subscribed yet (an output-only port reaches eof at once): hold eof, and the
+            // exit and completion behind it, until the first subscriber, so nothing is lost before it.
+            _eofDeferred = true;
+            return;
+        }
         _eofDelivered = true;
         var previous = t_delivering;
         t_delivering = this;
@@ -166,20 +175,41 @@ public sealed partial class DriverPort : IPacketSink
     {
         if (_exit.HasValue) return;
         _exit = status;
-        if (_state == State.Closed)
-        {
-            _sink.OnExited(status); // closed early: the status still completes the exit task
-            return;
-        }
+        // The status itself is known now, whatever the events still wait for (eof held by a
+        // grandchild, nobody subscribed yet, the port closed early): the exit task completes here.
+        _sink.OnExitStatus(status);
+        if (_state == State.Closed) return;
         Guard(d => d.OnProcessExit(status));
+        if (_state == State.Closed) return;
         if (!_options.ExitWaitsForEof && !_eofDelivered)
         {
-            _exitDelivered = true;
-            _sink.OnExited(status);
-            SetDrainTimer();
+            // Reported now only if someone is reading; otherwise when the first subscriber comes,
+            // so the event never runs ahead of the data nobody has read yet.
+            if (_inputStarted) ReportExitBeforeEof();
             return;
         }
         TryFinish();
+    }
+
+    /// <summary>The "don't wait for eof" option: the exit event now, and the end after the drain timeout.</summary>
+    private void ReportExitBeforeEof()
+    {
+        if (_exitDelivered || _exit is not { } status) return;
+        _exitDelivered = true;
+        _sink.OnExited(status);
+        SetDrainTimer();
+    }
+
+    /// <summary>
+    /// Runs a control operation on the driver (Erlang's <c>port_control</c>; loop thread). What the
+    /// driver throws (NotSupportedException for an unknown operation) goes to the caller who asked;
+    /// it does not fail the port.
+    /// </summary>
+    /// <exception cref="ObjectDisposedException">The port is closed.</exception>
+    internal byte[] Control(int operation, ReadOnlySpan<byte> data)
+    {
+        if (_state == State.Closed) throw new ObjectDisposedException(nameof(Port), "The port is closed.");
+        return _driver.OnControl(operation, data);
     }
 
     /// <summary>Closes the port with an error (Erlang's <c>driver_failure</c>): subscribers get OnError.</summary>
@@ -211,6 +241,9 @@ public sealed partial class DriverPort : IPacketSink
                 _sink.OnExited(status);
             }
         }
+        // Erlang's eof option: eof (and the exit status) are reported but the port stays open, and
+        // writable, until it is closed explicitly. A framing error still ends it: nothing can follow.
+        if (_options.StayOpenAfterEof && _framingError is null) return;
         Finish(_framingError);
     }
 

@@ -19,6 +19,9 @@ internal sealed record DriverPortOptions
     /// <summary>With <see cref="ExitWaitsForEof"/> off: how long to keep reading after the child was reaped.</summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>Erlang's <c>eof</c> option: after eof (and the exit status) the port stays open until closed explicitly.</summary>
+    public bool StayOpenAfterEof { get; init; }
+
     /// <summary>Whether the port has an input stream (data from the driver) at all.</summary>
     public bool HasInput { get; init; } = true;
 

@@ -14,7 +14,10 @@ internal interface IPortSink
     /// <summary>End of the input stream; every packet has been delivered.</summary>
     void OnEof();
 
-    /// <summary>The child's exit status, after eof unless the port was told not to wait for it.</summary>
+    /// <summary>The child was reaped: its status is known (any time, before or after eof, also after close).</summary>
+    void OnExitStatus(ExitStatus status);
+
+    /// <summary>The exit event: the child's exit status, after eof unless the port was told not to wait for it.</summary>
     void OnExited(ExitStatus status);
 
     /// <summary>A write failed (for example EPIPE after the child went away); reported once, the port keeps reading.</summary>

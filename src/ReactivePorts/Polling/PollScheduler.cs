@@ -116,15 +116,8 @@ public sealed partial class PollScheduler : LocalScheduler, ISchedulerPeriodic, 
         else Enqueue(new LoopCallback<TState>(action, state), TimeSpan.Zero);
     }
 
-    /// <summary>
-    /// Runs a reusable work item on the loop: inline on the loop thread, queued otherwise. The caller
-    /// makes sure one item is queued at most once at a time (so hot paths post without allocating).
-    /// </summary>
-    internal void Post(PollWork work)
-    {
-        if (IsLoopThread) work.Run();
-        else Enqueue(work, TimeSpan.Zero);
-    }
+    /// <summary>Queues a reusable work item to run on the loop, even when called on it (the caller makes sure it is queued at most once at a time).</summary>
+    internal void Queue(PollWork work) => Enqueue(work, TimeSpan.Zero);
 
     /// <summary>Queues <paramref name="action"/> to run on the loop, even when called on it.</summary>
     internal PollWork Queue<TState>(Action<TState> action, TState state, TimeSpan dueTime = default)

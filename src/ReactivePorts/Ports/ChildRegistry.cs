@@ -16,13 +16,13 @@ internal static class ChildRegistry
 
     public static void Remove(Port port) => s_ports.TryRemove(port, out _);
 
-    private static void KillAll()
+    internal static void KillAll()
     {
         foreach (var port in s_ports.Keys)
         {
             try
             {
-                if (!port.Exit.IsCompleted) port.Kill();
+                if (!port.Exit.IsCompleted) port.KillAfterClose();
             }
             catch (Exception)
             {

@@ -12,11 +12,20 @@ public sealed partial class Port
     /// <exception cref="ArgumentException">The payload is larger than the framing allows (the message names size and limit).</exception>
     /// <exception cref="InvalidOperationException">The port has no input (opened output-only from the child).</exception>
     /// <exception cref="ObjectDisposedException">The port or its input is closed.</exception>
-    /// <exception cref="IOException">An earlier write failed for good (EPIPE: the child went away).</exception>
+    /// <exception cref="IOException">The returned task faults with it when an earlier write failed for good (EPIPE: the child went away).</exception>
     public ValueTask WriteAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken = default)
     {
         CheckWritable(payload.Length);
-        return _core.AcceptAsync(payload, cancellationToken);
+        try
+        {
+            return _core.AcceptAsync(payload, cancellationToken);
+        }
+        catch (IOException ex)
+        {
+            // An I/O failure is the operation's outcome, so it faults the task; usage errors
+            // (disposed, no input, too large) stay synchronous.
+            return ValueTask.FromException(ex);
+        }
     }
 
     /// <summary>Sends one payload unless the port is busy (Erlang's <c>port_command(…, [nosuspend])</c>).</summary>
@@ -64,6 +73,7 @@ public sealed partial class Port
     /// <returns>The number of queued bytes dropped (0 when everything was flushed).</returns>
     public Task<long> CloseAsync(TimeSpan? flushTimeout = null)
     {
+        if (flushTimeout is { } t) ArgumentOutOfRangeException.ThrowIfLessThan(t, TimeSpan.Zero, nameof(flushTimeout));
         Interlocked.Exchange(ref _disposed, 1);
         var done = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
         _core.CloseInput();
@@ -74,10 +84,8 @@ public sealed partial class Port
                 var (port, timeout, done) = s;
                 port._core.BeginClose(timeout, done);
             }, (this, flushTimeout ?? _options.FlushTimeout, done));
-            // Flush first, then kill: the child gets what was queued (or the flush timeout passes).
-            if (_options.KillOnClose)
-                done.Task.ContinueWith(static (_, p) => ((Port)p!).KillAfterClose(), this, CancellationToken.None,
-                    TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            // Kill-on-close runs when the port has closed (IPortSink.OnClosed), after the flush, for
+            // every way of closing: this call, Dispose, or disposing the output's subscription.
         }
         catch (ObjectDisposedException)
         {
@@ -119,6 +127,9 @@ public sealed partial class Port
     }
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+
+    /// <summary>Whether the user closed the port (as opposed to the port ending by itself).</summary>
+    internal bool IsDisposed => Volatile.Read(ref _disposed) != 0;
 
     internal Task WhenWritableAsync(CancellationToken cancellationToken) => _core.WhenReadyAsync(cancellationToken);
 

@@ -31,9 +31,9 @@ public sealed partial class Port : IPortSink, IDisposable, IAsyncDisposable
     private readonly PortOutput _output;
     private IObserver<Packet>? _observer;
     private bool _readingStarted;
-    private bool _terminated;
+    private volatile bool _terminated;
     private Exception? _terminalError;
-    private ExitStatus? _status;
+    private volatile StatusBox? _status;
     private int _disposed;
     private readonly int _writeLimit;
 
@@ -44,6 +44,10 @@ public sealed partial class Port : IPortSink, IDisposable, IAsyncDisposable
         _writeLimit = WriteLimit();
         _core = new DriverPort(loop, driver, options.ToDriverOptions(name), this);
         _output = new PortOutput(this);
+        // Views, so nobody can cast them back to subjects and inject events.
+        Events = System.Reactive.Linq.Observable.AsObservable(_events);
+        StandardError = System.Reactive.Linq.Observable.AsObservable(_stderr);
+        Busy = System.Reactive.Linq.Observable.AsObservable(_busy);
         Input = new PortInput(this);
     }
 
@@ -63,19 +67,19 @@ public sealed partial class Port : IPortSink, IDisposable, IAsyncDisposable
     /// </summary>
     public PortOutput Output => _output;
 
-    /// <summary>Everything that happens, in order (data, eof, exit, write failures, close). Subscribing also starts reading.</summary>
-    public IObservable<PortEvent> Events => System.Reactive.Linq.Observable.Create<PortEvent>(observer =>
-    {
-        var subscription = _events.Subscribe(observer);
-        Scheduler.Post(static p => p.StartReading(), this);
-        return subscription;
-    });
+    /// <summary>
+    /// Everything that happens, in order (data, eof, exit, write failures, close), as a view for
+    /// monitoring: events from the moment of subscribing. Subscribing here does not start reading;
+    /// subscribing to <see cref="Output"/> does (so a monitor subscribed first cannot take packets
+    /// away from the output).
+    /// </summary>
+    public IObservable<PortEvent> Events { get; }
 
     /// <summary>The child's standard error, when the port captures it apart (<see cref="StandardErrorMode.Separate"/>). Chunks before the first subscription are dropped: subscribe before the output.</summary>
-    public IObservable<ReadOnlyMemory<byte>> StandardError => _stderr;
+    public IObservable<ReadOnlyMemory<byte>> StandardError { get; }
 
     /// <summary>Busy state: true while senders are held back. Starts with the current state.</summary>
-    public IObservable<bool> Busy => _busy;
+    public IObservable<bool> Busy { get; }
 
     /// <summary>Completes with the exit status when the child has been reaped (also after the port was closed).</summary>
     public Task<ExitStatus> Exit => _exit.Task;
@@ -90,7 +94,7 @@ public sealed partial class Port : IPortSink, IDisposable, IAsyncDisposable
 
     /// <summary>A snapshot of the port's state and counters.</summary>
     public PortInfo GetInfo() => new(_name, _core.DriverName, _core.OsPid, _core.BytesIn, _core.BytesOut,
-        _core.QueuedBytes, _core.IsBusy, !_terminated && Volatile.Read(ref _disposed) == 0, _status);
+        _core.QueuedBytes, _core.IsBusy, !_terminated && Volatile.Read(ref _disposed) == 0, _status?.Value);
 
     internal DriverPort Core => _core;
 
@@ -115,13 +119,23 @@ public sealed partial class Port : IPortSink, IDisposable, IAsyncDisposable
         }, (this, observer));
     }
 
+    /// <summary>The subscription was disposed: the port closes as with <see cref="CloseAsync"/>.</summary>
     internal void Unsubscribe()
     {
-        Scheduler.Post(static p =>
+        Interlocked.Exchange(ref _disposed, 1);
+        _core.CloseInput();
+        try
         {
-            p._observer = null;
-            p._core.BeginClose(p._options.FlushTimeout, null);
-        }, this);
+            Scheduler.Post(static p =>
+            {
+                p._observer = null;
+                p._core.BeginClose(p._options.FlushTimeout, null);
+            }, this);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The loop is gone, and every descriptor with it: nothing is left to close.
+        }
     }
 
     private void StartReading()
@@ -159,10 +173,16 @@ public sealed partial class Port : IPortSink, IDisposable, IAsyncDisposable
         if (_events.HasObservers) _events.OnNext(PortEof.Instance);
     }
 
+    void IPortSink.OnExitStatus(ExitStatus status)
+    {
+        _status = new StatusBox(status);
+        // Reaped: there is nothing left to kill at application exit.
+        ChildRegistry.Remove(this);
+        _exit.TrySetResult(status);
+    }
+
     void IPortSink.OnExited(ExitStatus status)
     {
-        _status = status;
-        _exit.TrySetResult(status);
         if (!_terminated && _events.HasObservers) _events.OnNext(new PortExited(status));
     }
 
@@ -173,24 +193,30 @@ public sealed partial class Port : IPortSink, IDisposable, IAsyncDisposable
 
     void IPortSink.OnClosed(Exception? error)
     {
-        if (error is null && _options.ValidateExit && _status is { Success: false } status)
+        // An unknown status (ECHILD: someone else reaped the child) is not a failure: nothing says it failed.
+        if (error is null && _options.ValidateExit && _status?.Value is { Success: false, IsUnknown: false } status)
             error = new PortExitException(_name, status);
         _terminated = true;
         _terminalError = error;
         var observer = _observer;
         _observer = null;
+        // The views end first, so whoever wakes up on the output's completion finds them complete.
+        _events.OnNext(new PortClosed(error));
+        _events.OnCompleted();
+        _stderr.OnCompleted();
+        _busy.OnCompleted();
         if (observer is not null)
         {
             if (error is null) observer.OnCompleted();
             else observer.OnError(error);
         }
-        _events.OnNext(new PortClosed(error));
-        _events.OnCompleted();
-        _stderr.OnCompleted();
-        _busy.OnCompleted();
-        ChildRegistry.Remove(this);
-        if (!_options.HasExitStatus) _exit.TrySetResult(ExitStatus.Unknown);
+        // Kill-on-close acts once the port is closed, that is after the flush, so what was written
+        // before the close still reaches the child.
+        if (_options.KillOnClose && _status is null) KillAfterClose();
     }
 
     void IPortSink.OnBusyChanged(bool busy) => _busy.OnNext(busy);
 }
+
+/// <summary>An exit status behind a reference, so it can be published to other threads atomically.</summary>
+internal sealed record StatusBox(ExitStatus Value);

@@ -12,6 +12,25 @@ internal sealed class PortInput(Port port) : IObserver<ReadOnlyMemory<byte>>
     {
         if (Volatile.Read(ref _completed) != 0)
             throw new InvalidOperationException($"OnNext after OnCompleted on the input of port '{port.Name}'.");
+        try
+        {
+            Send(value);
+        }
+        catch (IOException)
+        {
+            // The child stopped reading (EPIPE): that was reported once on the port's events, and
+            // the port keeps reading. An observer is no place for I/O errors (they would tear
+            // down whatever feeds it), so the packet goes nowhere, like a write to a closed pipe.
+        }
+        catch (ObjectDisposedException) when (!port.IsDisposed)
+        {
+            // The port ended by itself (its child exited and the output completed) while a source
+            // still feeds it: the same case as EPIPE. A port the user closed still throws.
+        }
+    }
+
+    private void Send(ReadOnlyMemory<byte> value)
+    {
         if (!PollScheduler.IsOnAnyLoopThread)
         {
             // Off the loop a sender may wait: it holds until the port accepts, never dropping data.

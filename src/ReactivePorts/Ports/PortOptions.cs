@@ -22,6 +22,8 @@ internal sealed record PortOptions
 
     public bool ExitWaitsForEof { get; init; } = true;
 
+    public bool StayOpenAfterEof { get; init; }
+
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(1);
 
     public TimeSpan FlushTimeout { get; init; } = TimeSpan.FromSeconds(5);
@@ -46,6 +48,7 @@ internal sealed record PortOptions
         HighWatermark = HighWatermark,
         LowWatermark = LowWatermark,
         ExitWaitsForEof = ExitWaitsForEof,
+        StayOpenAfterEof = StayOpenAfterEof,
         DrainTimeout = DrainTimeout,
         HasInput = hasInput,
         HasExitStatus = HasExitStatus,

@@ -29,6 +29,30 @@ public sealed class PortOutput : IObservable<Packet>
     }
 
     /// <summary>
+    /// Reads the port as its one output subscriber and delivers everything as events, in order:
+    /// <see cref="PortData"/>…, <see cref="PortEof"/>, <see cref="PortExited"/>,
+    /// <see cref="PortClosed"/> (write failures where they happen). For a passive view next to
+    /// another reader, use <see cref="Port.Events"/> instead. Disposing closes the port.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The output already has a subscriber.</exception>
+    public IObservable<PortEvent> ToEvents() => System.Reactive.Linq.Observable.Create<PortEvent>(observer =>
+    {
+        // Events first, so nothing the reading below triggers can be missed; then claim the output.
+        var events = _port.Events.Subscribe(observer);
+        try
+        {
+            var reading = Subscribe(System.Reactive.Observer.Create<Packet>(static _ => { }, static _ => { }));
+            return System.Reactive.Disposables.StableCompositeDisposable.Create(events, reading);
+        }
+        catch
+        {
+            // The output was taken: nothing to read for, so the event subscription goes too.
+            events.Dispose();
+            throw;
+        }
+    });
+
+    /// <summary>
     /// Delivers the packets on <paramref name="scheduler"/> through a queue of at most
     /// <paramref name="capacity"/> packets: while it is full the port stops reading. Unlike Rx's
     /// <c>ObserveOn</c>, nothing piles up without bound.
@@ -80,31 +104,45 @@ public sealed class PortOutput : IObservable<Packet>
     }
 
     /// <summary>Counts packets in a hand-off; pauses the port at capacity and resumes it at half.</summary>
+    /// <remarks>
+    /// The count and the paused flag change together under one lock: decided apart, a consumer that
+    /// empties the buffer between the producer's "full" and its "pause" would never resume the port.
+    /// Pausing and resuming themselves run outside the lock, on the loop (no user code is involved).
+    /// </remarks>
     private sealed class FlowGate(Port port, int capacity)
     {
+        private readonly Lock _lock = new();
         private int _count;
-        private int _paused;
+        private bool _paused;
 
         /// <summary>A packet went in (loop thread).</summary>
         public void Added()
         {
-            if (Interlocked.Increment(ref _count) >= capacity && Interlocked.Exchange(ref _paused, 1) == 0)
-                port.Core.PauseInput();
+            lock (_lock)
+            {
+                if (++_count < capacity || _paused) return;
+                _paused = true;
+            }
+            // On the loop thread, before any resume this pause could race with: a resume is posted
+            // to the loop, so it runs after this.
+            port.Core.PauseInput();
         }
 
         /// <summary>A packet was taken out (consumer thread).</summary>
         public void Taken()
         {
-            if (Interlocked.Decrement(ref _count) <= capacity / 2 && Volatile.Read(ref _paused) == 1 && Interlocked.Exchange(ref _paused, 0) == 1)
+            lock (_lock)
             {
-                try
-                {
-                    port.Scheduler.Post(static p => p.Core.ResumeInput(), port);
-                }
-                catch (ObjectDisposedException)
-                {
-                    // The loop is gone; there is nothing left to resume.
-                }
+                if (--_count > capacity / 2 || !_paused) return;
+                _paused = false;
+            }
+            try
+            {
+                port.Scheduler.Post(static p => p.Core.ResumeInput(), port);
+            }
+            catch (ObjectDisposedException)
+            {
+                // The loop is gone; there is nothing left to resume.
             }
         }
     }

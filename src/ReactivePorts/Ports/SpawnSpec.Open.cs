@@ -96,6 +96,8 @@ public sealed partial record SpawnSpec
                 HasInputFromChild = Direction != PortDirection.Out,
             };
             var port = new Port(loop, driver, options, Name);
+            // Known now, on the caller's thread: the process exists from this moment.
+            port.Core.SetOsPid(child.Pid);
             if (options.KillOnApplicationExit) ChildRegistry.Add(port);
             port.Start();
             return port;

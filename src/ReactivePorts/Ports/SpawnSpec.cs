@@ -132,6 +132,17 @@ public sealed partial record SpawnSpec : IObservable<Packet>
     public SpawnSpec WithExitWaitingForEof(bool waitForEof, TimeSpan? drainTimeout = null) =>
         this with { Options = Options with { ExitWaitsForEof = waitForEof, DrainTimeout = drainTimeout ?? Options.DrainTimeout } };
 
+    /// <summary>
+    /// Erlang's <c>eof</c> option. Normally the output completes once eof and the exit status are
+    /// both in. In eof mode they are reported (<see cref="PortEof"/>, <see cref="PortExited"/>) but the
+    /// port stays open, its input still writable, until it is closed explicitly
+    /// (<see cref="Port.CloseAsync"/>, <see cref="Port.Dispose"/> or disposing the subscription);
+    /// only then does the output complete. For a child that closes its output early but keeps
+    /// reading its input. A framing error still ends the port.
+    /// </summary>
+    [Pure]
+    public SpawnSpec WithEofMode(bool stayOpenAfterEof = true) => this with { Options = Options with { StayOpenAfterEof = stayOpenAfterEof } };
+
     /// <summary>Erlang's <c>nouse_stdio</c> (false): the child talks on fds 3 (input) and 4 (output); fds 0–2 are <c>/dev/null</c>.</summary>
     [Pure]
     public SpawnSpec WithStdio(bool useStdio = true) => this with { UseStdio = useStdio };

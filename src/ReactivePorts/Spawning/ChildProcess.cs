@@ -67,10 +67,11 @@ internal sealed class ChildProcess : IDisposable
     /// still accepts the signal (and ignores it).
     /// </summary>
     /// <exception cref="IOException">The signal could not be sent (EPERM, EINVAL).</exception>
-    /// <exception cref="ObjectDisposedException">The child was disposed.</exception>
+    /// <exception cref="ObjectDisposedException">The child was disposed before being reaped.</exception>
     internal bool Signal(int signal)
     {
-        if (PidFd is null) return false;
+        // Reaped: gone, as ESRCH would say (and its pidfd may already be closed).
+        if (PidFd is null || Status is not null) return false;
         int result = Libc.PidFdSendSignal(PidFd, signal);
         if (result == -Libc.ESRCH) return false;
         return result == 0 ? true : throw Libc.IOError("pidfd_send_signal", -result);

@@ -7,6 +7,11 @@ using ReactivePorts.Polling;
 namespace ReactivePorts.Tests.Polling;
 
 /// <summary>Readiness and selection on real descriptors: eventfds and pipes.</summary>
+/// <remarks>
+/// Run alone: several tests reason about descriptor numbers (closed, reused), which other tests
+/// opening processes and pipes in parallel would take meanwhile. They take milliseconds.
+/// </remarks>
+[Collection(nameof(NotInParallel))]
 public sealed class SelectTests : IDisposable
 {
     private readonly PollScheduler _loop = new();

@@ -40,9 +40,13 @@ internal sealed partial class SpawnDriver : PortDriver
 
     internal ChildProcess Child => _child;
 
+    /// <summary>The capacity of the child's input pipe as the kernel reports it (F_GETPIPE_SZ), or 0 without one; measured at start.</summary>
+    internal int InputPipeSize { get; private set; }
+
     protected internal override void OnStart()
     {
         Port.SetOsPid(_child.Pid);
+        if (_stdin is not null) InputPipeSize = Math.Max(0, Libc.GetPipeSize(_stdin));
         if (_stdout is not null) { Port.Select(_stdout, PollEvents.Readable); _openInputs++; }
         if (_stderr is not null) { Port.Select(_stderr, PollEvents.Readable); _openInputs++; }
         if (_stdin is not null) Port.Select(_stdin, PollEvents.None);
