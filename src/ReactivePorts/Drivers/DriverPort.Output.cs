@@ -42,12 +42,13 @@ public sealed partial class DriverPort
 
     /// <summary>
     /// Accepted bytes that may wait for the loop without making the port busy while the driver queue
-    /// is empty: what an empty default pipe takes at once. Erlang writes a command to an idle port
-    /// straight to the descriptor and counts only what the descriptor refuses; bytes here have not
-    /// been offered yet, so counting them all would make a fast writer busy (and put it to sleep)
-    /// every 8 KiB while the pipe is empty.
+    /// is empty: the capacity of the output descriptor (the child's input pipe, measured at start),
+    /// since an empty pipe takes that much at once. Erlang writes a command to an idle port straight
+    /// to the descriptor and counts only what it refuses; bytes here have not been offered yet, so
+    /// counting them all would make a fast writer busy (and put it to sleep) every 8 KiB while the
+    /// pipe is empty. Once the pipe is full (the queue is not empty) everything counts again.
     /// </summary>
-    private const long PendingAllowance = 256 * 1024;
+    private long _pendingAllowance;
 
     internal long BytesOut => Volatile.Read(ref _bytesOut);
 
@@ -382,7 +383,7 @@ public sealed partial class DriverPort
     private void CheckBusyLocked()
     {
         long offered = _pendingBytes + _drainingBytes;
-        long total = _queueBytes > 0 ? offered + _queueBytes : Math.Max(0, offered - PendingAllowance);
+        long total = _queueBytes > 0 ? offered + _queueBytes : Math.Max(0, offered - _pendingAllowance);
         bool busy = _driverBusy || (_highWatermark > 0 && (_busy ? total >= _lowWatermark : total >= _highWatermark));
         _busy = busy;
     }

@@ -66,6 +66,7 @@ public sealed partial class DriverPort : IPacketSink
         _state = State.Open;
         _driver.Attach(this);
         Guard(static d => d.OnStart());
+        lock (_writeGate) _pendingAllowance = Math.Max(0, _driver.OutputCapacity);
     }
 
     /// <summary>Delivers one packet as is, copying it (Erlang's <c>driver_output</c>).</summary>

@@ -49,6 +49,9 @@ public abstract class PortDriver
     /// </summary>
     internal virtual bool ReleasesOutput => false;
 
+    /// <summary>How many bytes the output descriptor takes at once when empty (a pipe's capacity), known after <see cref="OnStart"/>; 0 when unknown. Bytes up to it that wait for the loop do not make the port busy.</summary>
+    internal virtual int OutputCapacity => 0;
+
     /// <summary>Whether <see cref="WriteDirect"/> works: the port then lets callers on other threads write to an idle output directly.</summary>
     internal virtual bool SupportsDirectOutput => false;
 

@@ -185,6 +185,8 @@ internal sealed partial class SpawnDriver : PortDriver
 
     internal override bool ReleasesOutput => true;
 
+    internal override int OutputCapacity => InputPipeSize;
+
     /// <summary>Any thread: the port guarantees no other output is in progress. The reference taken on the handle keeps the descriptor open (and its number ours) while the loop closes it.</summary>
     internal override unsafe nint WriteDirect(ReadOnlySpan<byte> header, ReadOnlySpan<byte> payload)
     {
