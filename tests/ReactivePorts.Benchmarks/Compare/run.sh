@@ -49,7 +49,7 @@ rm -f results/run*.txt results/extra.txt
     echo "gcc: $(gcc --version | head -1)"
     echo "erlang: OTP $(erl -noshell -eval 'io:format("~s", [erlang:system_info(otp_release)]), halt().' 2>/dev/null) erts $(erl -noshell -eval 'io:format("~s", [erlang:system_info(version)]), halt().' 2>/dev/null)"
     echo "dotnet: SDK $(dotnet --version) (runtime $(dotnet --list-runtimes | grep -m1 Microsoft.NETCore.App | cut -d' ' -f2))"
-    echo "reactiveports: $(git -C ../../.. rev-parse --short HEAD 2>/dev/null)$(git -C ../../.. diff --quiet HEAD -- ../../../src 2>/dev/null || echo ' (src modified)')"
+    echo "reactiveports: $(git -C ../../.. rev-parse --short HEAD 2>/dev/null)$(git -C ../../.. diff --quiet HEAD -- src 2>/dev/null || echo ' (src modified)')"
     echo "settings: SECS=$SECS TRIALS=$TRIALS RUNS=$RUNS SPIN_US=$SPIN_US IDLE_PORTS=$IDLE_PORTS"
 } > results/env.txt
 

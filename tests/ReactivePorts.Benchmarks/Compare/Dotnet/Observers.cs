@@ -93,7 +93,7 @@ internal sealed class PacketChecker(int size) : IObserver<Packet>
 }
 
 /// <summary>Round trips: <see cref="Expect"/> arms a waiter for one sequence number; OnNext checks the echo and completes it.</summary>
-internal sealed class EchoWaiter(int size) : IObserver<Packet>
+internal sealed class EchoWaiter(int size, bool asynchronous = true) : IObserver<Packet>
 {
     private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TaskCompletionSource<bool>? _pending;
@@ -104,7 +104,7 @@ internal sealed class EchoWaiter(int size) : IObserver<Packet>
 
     public Task<bool> Expect(long seq)
     {
-        var tcs = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var tcs = new TaskCompletionSource<bool>(asynchronous ? TaskCreationOptions.RunContinuationsAsynchronously : TaskCreationOptions.None);
         _expect = seq;
         Volatile.Write(ref _pending, tcs);
         return tcs.Task;

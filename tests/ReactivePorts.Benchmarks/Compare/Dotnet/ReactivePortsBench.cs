@@ -56,6 +56,7 @@ internal sealed class ReactivePortsBench
             foreach (var size in new[] { 64, 1024, 65536 })
                 if (opt.Runs(Bench.Key(size))) await bench.Pkt(opt, size);
             if (opt.Runs("rtt")) await bench.Rtt();
+            if (opt.Test == "rttloop") await bench.Rtt(onLoop: true);
             if (opt.Runs("spawn")) bench.Spawn(opt, 1, "spawn1");
             if (opt.Runs("spawn")) bench.Spawn(opt, 8, "spawn8");
             if (opt.Test == "alloc") await bench.Alloc(opt);
@@ -294,10 +295,12 @@ internal sealed class ReactivePortsBench
 
     // ------------------------------------------------------------------ rtt
 
-    private async Task Rtt()
+    /// <param name="onLoop">Diagnostics: the awaiting code continues inline on the loop thread that delivered the echo (no thread-pool hop), so the round trip is the port's own cost.</param>
+    private async Task Rtt(bool onLoop = false)
     {
         const int warm = 2000, iters = 20000, size = 64;
-        var echo = new EchoWaiter(size);
+        var echo = new EchoWaiter(size, asynchronous: !onLoop);
+        string key = onLoop ? "rttloop" : "rtt";
         await using var port = Cat(FrameFormat.LengthPrefixed(4)).Open();
         port.Output.Subscribe(echo);
         var pkt = new byte[size];
@@ -326,9 +329,9 @@ internal sealed class ReactivePortsBench
         }
         if (echo.Extra != 0) throw new InvalidDataException("rtt: trailing data");
         var (p50, p99) = Bench.Percentiles(lat);
-        Bench.Check(_impl, $"rtt ok echoes={iters}");
-        Bench.Result(_impl, "rtt.p50us", p50, "F1");
-        Bench.Result(_impl, "rtt.p99us", p99, "F1");
+        Bench.Check(_impl, $"{key} ok echoes={iters}");
+        Bench.Result(_impl, $"{key}.p50us", p50, "F1");
+        Bench.Result(_impl, $"{key}.p99us", p99, "F1");
     }
 
     // ---------------------------------------------------------------- spawn
