@@ -30,7 +30,12 @@ public sealed partial class DriverPort : IPollHandler
         var selection = Find(handle);
         if (selection is null)
         {
-            if (_state == State.Closed) return;
+            if (_state == State.Closed)
+            {
+                // Too late to watch it: hand it straight to stop_select, which owns closing it.
+                _driver.OnStopSelect(handle);
+                return;
+            }
             var registration = Scheduler.Select(handle, Effective(interest), this);
             selection = new Selection(handle, registration);
             _selections.Add(selection);

@@ -31,6 +31,12 @@ public sealed partial class DriverPort
     {
         _timer?.Dispose();
         _timer = null;
+    }
+
+    /// <summary>The teardown's part: the driver's timer and the port's own drain timer.</summary>
+    private void CancelAllTimers()
+    {
+        CancelTimerCore();
         _drainTimer?.Dispose();
         _drainTimer = null;
     }
@@ -43,6 +49,13 @@ public sealed partial class DriverPort
             // the input as at end of file, so an unterminated last line is still delivered.
             self._drainTimer = null;
             if (self._state == State.Closed) return;
+            if (self.IsInputPaused)
+            {
+                // Reading is held back by a slow consumer, not by the holder: what the child wrote
+                // is still in the pipe. Give the consumer another drain period rather than drop it.
+                self.SetDrainTimer();
+                return;
+            }
             self.Guard(static d => d.OnStopInput());
             self.DeliverEof();
         }, this, _options.DrainTimeout);

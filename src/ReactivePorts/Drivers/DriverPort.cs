@@ -8,7 +8,7 @@ namespace ReactivePorts.Drivers;
 /// status; queue output; report busy; select descriptors; one timer; async work; failure.
 /// Every member is for use from the driver's callbacks, on the port's loop thread.
 /// </summary>
-public sealed partial class DriverPort : IPacketSink
+public sealed partial class DriverPort : IPacketSink, ILoopShutdownListener
 {
     private enum State { Created, Open, Closing, Closed }
 
@@ -65,6 +65,7 @@ public sealed partial class DriverPort : IPacketSink
         if (_state != State.Created) return;
         _state = State.Open;
         _driver.Attach(this);
+        Scheduler.AddShutdownListener(this);
         Guard(static d => d.OnStart());
         lock (_writeGate) _pendingAllowance = Math.Max(0, _driver.OutputCapacity);
     }
@@ -254,7 +255,8 @@ public sealed partial class DriverPort : IPacketSink
         if (_state == State.Closed) return;
         if (_state == State.Created) _driver.Attach(this);
         _state = State.Closed;
-        CancelTimerCore();
+        Scheduler.RemoveShutdownListener(this);
+        CancelAllTimers();
         try
         {
             _driver.OnStop();
@@ -283,4 +285,7 @@ public sealed partial class DriverPort : IPacketSink
             Finish(ex);
         }
     }
+
+    void ILoopShutdownListener.OnLoopShutdown() =>
+        Finish(new ObjectDisposedException(nameof(PollScheduler), "The port's poll loop was disposed."));
 }

@@ -181,6 +181,17 @@ public sealed partial class PollScheduler
         }
     }
 
+    private readonly HashSet<ILoopShutdownListener> _shutdownListeners = new();
+
+    /// <summary>Whether the loop has been disposed (it may still be shutting down).</summary>
+    internal bool IsDisposed => _disposed;
+
+    /// <summary>Registers <paramref name="listener"/> to be told when the loop shuts down (loop thread).</summary>
+    internal void AddShutdownListener(ILoopShutdownListener listener) => _shutdownListeners.Add(listener);
+
+    /// <summary>Unregisters a shutdown listener (loop thread).</summary>
+    internal void RemoveShutdownListener(ILoopShutdownListener listener) => _shutdownListeners.Remove(listener);
+
     private void Shutdown()
     {
         lock (_gate)
@@ -188,6 +199,21 @@ public sealed partial class PollScheduler
             _runQueue.Clear();
             _timers.Clear();
         }
+        // Ports end first (their subscribers are told, their descriptors deselected), so nothing
+        // that lived on this loop is left waiting for events that will never come.
+        foreach (var listener in _shutdownListeners.ToArray())
+        {
+            try
+            {
+                listener.OnLoopShutdown();
+            }
+            catch (Exception ex)
+            {
+                // One listener's failure must not keep the others from ending.
+                ReportError(ex);
+            }
+        }
+        _shutdownListeners.Clear();
         DeselectAll();
         _backend.Dispose();
         _errors.OnCompleted();

@@ -37,7 +37,7 @@ public sealed partial class Port
     }
 
     /// <summary>Sends a signal to the child's process group (<c>kill(-pgid)</c>), reaching its descendants; the port must have been opened with its own process group.</summary>
-    /// <returns>False when no process is left in the group.</returns>
+    /// <returns>False once the child has been reaped (its pid may name another group by then), or when no process is left in the group.</returns>
     /// <exception cref="InvalidOperationException">The child was not started in its own process group.</exception>
     /// <exception cref="IOException">The signal could not be sent.</exception>
     /// <exception cref="ObjectDisposedException">The port was closed.</exception>

@@ -44,10 +44,11 @@ public sealed partial class Port : IPortSink, IDisposable, IAsyncDisposable
         _writeLimit = WriteLimit();
         _core = new DriverPort(loop, driver, options.ToDriverOptions(name), this);
         _output = new PortOutput(this);
-        // Views, so nobody can cast them back to subjects and inject events.
-        Events = System.Reactive.Linq.Observable.AsObservable(_events);
-        StandardError = System.Reactive.Linq.Observable.AsObservable(_stderr);
-        Busy = System.Reactive.Linq.Observable.AsObservable(_busy);
+        // Views, so nobody can cast them back to subjects and inject events, and guarded, so a
+        // subscriber that throws is detached and reported instead of breaking the port's teardown.
+        Events = GuardedObserver<PortEvent>.View(_events, loop);
+        StandardError = GuardedObserver<ReadOnlyMemory<byte>>.View(_stderr, loop);
+        Busy = GuardedObserver<bool>.View(_busy, loop);
         Input = new PortInput(this);
     }
 
@@ -85,11 +86,20 @@ public sealed partial class Port : IPortSink, IDisposable, IAsyncDisposable
     public Task<ExitStatus> Exit => _exit.Task;
 
     /// <summary>
-    /// The input as an Rx observer. <c>OnNext</c> never loses data: off the loop it waits while
-    /// the port is busy; on a loop thread it queues and pauses the port that is delivering there
-    /// until this one is ready. <c>OnCompleted</c> closes the child's input (half-close);
+    /// The input as an Rx observer. <c>OnNext</c> never loses data while the child reads: off the
+    /// loop it waits while the port is busy; on a loop thread it queues and pauses the port that is
+    /// delivering there until this one is ready. Once the child has stopped reading (EPIPE, reported
+    /// once on <see cref="Events"/>) or the port has ended by itself, payloads are discarded rather
+    /// than thrown at the source. <c>OnCompleted</c> closes the child's input (half-close);
     /// <c>OnError</c> closes the port.
     /// </summary>
+    /// <remarks>
+    /// Writes from Rx work scheduled on a loop (timers, <c>Interval</c>) have no port to pause:
+    /// they queue past the busy mark without bound. Feed such sources through
+    /// <see cref="WriteAsync"/> off the loop, or check <see cref="Busy"/>. Two ports feeding each
+    /// other (a → b → a) through children that write more than they read can deadlock once both
+    /// are busy, as the same pipeline would with plain pipes.
+    /// </remarks>
     public IObserver<ReadOnlyMemory<byte>> Input { get; }
 
     /// <summary>A snapshot of the port's state and counters.</summary>

@@ -38,10 +38,12 @@ internal sealed class PortInput(Port port) : IObserver<ReadOnlyMemory<byte>>
             return;
         }
         // On a loop thread nothing may block: queue past the mark, and pause whichever port is
-        // delivering on this thread until this one is ready again, so a pipeline stays bounded.
+        // delivering on this thread (this one too, when a port feeds itself) until this one is
+        // ready again, so a pipeline stays bounded. Rx work scheduled on the loop (a timer, say)
+        // has no port to pause: its writes queue past the mark (see Port.Input).
         if (port.TryWrite(value.Span)) return;
         port.WriteForced(value.Span);
-        if (DriverPort.Delivering is { } source && source != port.Core)
+        if (DriverPort.Delivering is { } source)
         {
             source.PauseInput();
             port.Core.WhenReady(() =>

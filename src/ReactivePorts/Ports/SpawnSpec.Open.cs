@@ -23,8 +23,11 @@ public sealed partial record SpawnSpec
         Validate();
         var stderrMode = StandardErrorChoice ?? (UseStdio ? StandardErrorMode.Inherit : StandardErrorMode.Discard);
         var loop = Options.Scheduler ?? PollScheduler.Default;
+        ObjectDisposedException.ThrowIf(loop.IsDisposed, loop); // before a process exists, not after
         var toClose = new List<SafeFdHandle>();
         SafeFdHandle? stdinWrite = null, stdoutRead = null, stderrRead = null;
+        ChildProcess? child = null;
+        Port? port = null;
         try
         {
             var fds = new Dictionary<int, SpawnFd>();
@@ -87,7 +90,7 @@ public sealed partial record SpawnSpec
                 Libc.SetNonBlocking(end, true);
                 if (PipeSize is { } size) Libc.SetPipeSize(end, size); // EPERM (over the user's quota) keeps the default
             }
-            var child = Spawner.Start(info);
+            child = Spawner.Start(info);
             int readBuffer = PipeSize is { } big ? Math.Max(DefaultReadBuffer, Math.Min(big, 1 << 20)) : DefaultReadBuffer;
             var driver = new SpawnDriver(child, stdinWrite, stdoutRead, stderrRead, readBuffer, Options.ZeroCopy);
             var options = Options with
@@ -95,7 +98,7 @@ public sealed partial record SpawnSpec
                 HasOutputToChild = Direction != PortDirection.In,
                 HasInputFromChild = Direction != PortDirection.Out,
             };
-            var port = new Port(loop, driver, options, Name);
+            port = new Port(loop, driver, options, Name);
             // Known now, on the caller's thread: the process exists from this moment.
             port.Core.SetOsPid(child.Pid);
             if (options.KillOnApplicationExit) ChildRegistry.Add(port);
@@ -104,7 +107,10 @@ public sealed partial record SpawnSpec
         }
         catch
         {
-            // Nothing was started (or the driver owns the ends now): release what was opened here.
+            // A child that started but has no port to watch it (the loop went away meanwhile) is
+            // killed and reaped here, so it neither runs on unseen nor stays a zombie.
+            if (child is not null) AbandonChild(child, port);
+            // Release what was opened here (the driver never got to own it).
             stdinWrite?.Dispose();
             stdoutRead?.Dispose();
             stderrRead?.Dispose();
@@ -115,6 +121,25 @@ public sealed partial record SpawnSpec
             // The child's ends belong to the child now (or to nobody): the parent must not keep them,
             // or the child would never see end of file on its input.
             foreach (var handle in toClose) handle.Dispose();
+        }
+    }
+
+    private static void AbandonChild(ChildProcess child, Port? port)
+    {
+        if (port is not null) ChildRegistry.Remove(port);
+        try
+        {
+            child.Signal(Libc.SIGKILL);
+            if (child.PidFd is { } pidfd) Libc.PollOne(pidfd, Libc.POLLIN, 5000);
+            child.TryReap();
+        }
+        catch (IOException)
+        {
+            // Already gone, or not ours to wait for any more (ECHILD): nothing is left to clean up.
+        }
+        finally
+        {
+            child.Dispose();
         }
     }
 

@@ -79,15 +79,23 @@ internal sealed class ChildProcess : IDisposable
 
     /// <summary>
     /// Sends <paramref name="signal"/> to the child's whole process group (kill(-pgid)), reaching
-    /// descendants that stayed in it even after the child itself has exited. Returns false when no
-    /// process is left in the group (ESRCH). The group's number cannot be reused while any member lives.
+    /// its descendants, while the child (the group's leader) is unreaped: an exited but unreaped
+    /// leader still holds its number. Returns false once the leader has been reaped (its number
+    /// may name another group by then) or when no process is left in the group (ESRCH).
     /// </summary>
     /// <exception cref="InvalidOperationException">The child was not started in a new process group.</exception>
     /// <exception cref="IOException">The signal could not be sent (EPERM, EINVAL).</exception>
     internal bool SignalGroup(int signal)
     {
         if (!OwnProcessGroup) throw new InvalidOperationException($"Process {Pid} was not started in its own process group.");
-        int result = Libc.Kill(-Pid, signal);
+        int result;
+        // Decided under the reaping lock: once the leader is reaped its number may be recycled as
+        // another group's id, so kill(-pgid) is only safe while the leader is unreaped.
+        lock (_gate)
+        {
+            if (_exitStatus is not null) return false;
+            result = Libc.Kill(-Pid, signal);
+        }
         if (result == -Libc.ESRCH) return false;
         return result == 0 ? true : throw Libc.IOError("kill", -result);
     }

@@ -10,7 +10,6 @@ namespace ReactivePorts.Drivers.Spawn;
 /// </summary>
 internal sealed class ChildWatcher(ChildProcess child, DriverPort port) : IPollHandler
 {
-    private PollRegistration? _registration;
 
     public void Start()
     {
@@ -19,8 +18,10 @@ internal sealed class ChildWatcher(ChildProcess child, DriverPort port) : IPollH
             port.ReportExit(child.Status ?? ExitStatus.Unknown);
             return;
         }
-        _registration = port.Scheduler.Select(child.PidFd, PollEvents.Readable, this);
+        Watch(port.Scheduler);
     }
+
+    private void Watch(PollScheduler loop) => loop.Select(child.PidFd!, PollEvents.Readable, this);
 
     public void OnReady(PollRegistration registration, PollEvents events)
     {
@@ -31,7 +32,15 @@ internal sealed class ChildWatcher(ChildProcess child, DriverPort port) : IPollH
 
     public void OnStopped(PollRegistration registration)
     {
-        // Reaped (or the loop is shutting down): the pidfd is no longer needed.
+        var fallback = PollScheduler.Default;
+        if (child.Status is null && registration.Loop.IsDisposed && !ReferenceEquals(registration.Loop, fallback))
+        {
+            // The port's loop was disposed while the child runs: the process-wide loop takes over,
+            // so the child is still reaped (no zombie) and the port's exit task still completes.
+            fallback.Post(static w => w.Watch(PollScheduler.Default), this);
+            return;
+        }
+        // Reaped: the pidfd is no longer needed.
         child.Dispose();
     }
 }

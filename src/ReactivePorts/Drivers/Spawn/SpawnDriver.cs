@@ -81,7 +81,9 @@ internal sealed partial class SpawnDriver : PortDriver
                     Deliver(bytes, isStderr);
                 }
                 // A short read drained the pipe: skip the extra read that would only say EAGAIN.
-                if (n < space.Length || Port.IsInputPaused || Port.IsClosedForDriver) return;
+                // Delivery may have stopped this stream (a framing error, the subscriber failed, the
+                // port closed): its descriptor is closed then, and its number must not be read again.
+                if (n < space.Length || Port.IsInputPaused || !ReferenceEquals(fd, isStderr ? _stderr : _stdout)) return;
                 continue;
             }
             if (n == -Libc.EAGAIN) return;

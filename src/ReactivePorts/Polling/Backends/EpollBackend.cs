@@ -62,7 +62,25 @@ internal sealed unsafe class EpollBackend : IPollBackend
         return count;
     }
 
-    public void Wake() => Libc.EventFdSignal(_wakeFd);
+    public void Wake()
+    {
+        // Callers on other threads may race the loop's shutdown: a reference keeps the eventfd's
+        // number from being closed (and reused by someone else) during the write.
+        bool added = false;
+        try
+        {
+            _wake.DangerousAddRef(ref added);
+            Libc.EventFdSignal(_wakeFd);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The loop has stopped and closed its eventfd: there is nobody left to wake.
+        }
+        finally
+        {
+            if (added) _wake.DangerousRelease();
+        }
+    }
 
     public void OnIdle(long? nextDue) { }
 
