@@ -16,29 +16,54 @@ public sealed partial class PollScheduler
         return _readBuffer;
     }
 
-    // The donation slab: reads whose bytes are given away (owned delivery) go straight into it, one
-    // after another, so a payload is a slice of the read with no copy, and a slab serves many small
-    // reads. Under the large-object threshold, so slabs die young in gen0.
+    // The donation slab: reads whose bytes are given away (owned delivery) go into it one after
+    // another, so a payload is a slice of the read (no copy when a whole read fits the slab), and a
+    // slab serves many small reads. Under the large-object threshold, so slabs die young in gen0.
     private const int SlabSize = 64 * 1024;
-    private const int MinSlabRead = 16 * 1024;
     private byte[]? _slab;
     private int _slabUsed;
 
     /// <summary>
-    /// Where to read up to <paramref name="max"/> bytes that will be donated (loop thread): the rest
-    /// of the current slab, or a fresh one when less than 16 KiB (or <paramref name="max"/>) is left.
-    /// Call <see cref="CommitDonation"/> with what was read: those bytes are never written again.
+    /// Where to read up to <paramref name="max"/> bytes that will be donated (loop thread), straight
+    /// into the slab, when that can take a whole read: the rest of the current slab if <paramref name="max"/>
+    /// fits, or a fresh slab when the current one is more than half used. Otherwise false: read into
+    /// the shared buffer and <see cref="Donate"/> a copy, so a read is never cut short by a slab's end.
+    /// After a direct read, <see cref="CommitDonation"/> what was read: those bytes are never written again.
     /// </summary>
-    internal Memory<byte> GetDonationSpace(int max)
+    internal bool TryGetDonationSpace(int max, out Memory<byte> space)
     {
-        if (_slab is null || SlabSize - _slabUsed < Math.Min(max, MinSlabRead))
+        space = default;
+        if (max > SlabSize) return false;
+        if (_slab is null || SlabSize - _slabUsed < max)
         {
+            if (_slab is not null && SlabSize - _slabUsed >= SlabSize / 2) return false;
             _slab = GC.AllocateUninitializedArray<byte>(SlabSize);
             _slabUsed = 0;
         }
-        return _slab.AsMemory(_slabUsed, Math.Min(max, SlabSize - _slabUsed));
+        space = _slab.AsMemory(_slabUsed, max);
+        return true;
     }
 
     /// <summary>Marks <paramref name="count"/> bytes of the space last returned as given away.</summary>
     internal void CommitDonation(int count) => _slabUsed += count;
+
+    /// <summary>Copies <paramref name="bytes"/> into the slab (a fresh one if they do not fit; their own array past a slab's size) and gives the copy away.</summary>
+    internal ReadOnlyMemory<byte> Donate(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.Length > SlabSize)
+        {
+            var own = GC.AllocateUninitializedArray<byte>(bytes.Length);
+            bytes.CopyTo(own);
+            return own;
+        }
+        if (_slab is null || SlabSize - _slabUsed < bytes.Length)
+        {
+            _slab = GC.AllocateUninitializedArray<byte>(SlabSize);
+            _slabUsed = 0;
+        }
+        var copy = _slab.AsMemory(_slabUsed, bytes.Length);
+        bytes.CopyTo(copy.Span);
+        _slabUsed += bytes.Length;
+        return copy;
+    }
 }

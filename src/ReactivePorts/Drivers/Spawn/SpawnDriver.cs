@@ -64,17 +64,25 @@ internal sealed partial class SpawnDriver : PortDriver
         bool donate = !isStderr && !_zeroCopy;
         for (int reads = 0; reads < 8; reads++)
         {
-            // Owned delivery reads straight into the loop's donation slab (payloads are slices of the
-            // read, no copy); zero-copy and stderr read into the loop's shared buffer.
-            var space = donate ? loop.GetDonationSpace(_readSize) : loop.GetReadBuffer(_readSize).AsMemory(0, _readSize);
+            // Owned delivery reads straight into the loop's donation slab when a whole read fits
+            // (payloads are slices of the read, no copy), else into the shared buffer and donates a
+            // copy; zero-copy and stderr read into the loop's shared buffer. A read always asks for
+            // _readSize bytes.
+            Memory<byte> space = default;
+            bool direct = donate && loop.TryGetDonationSpace(_readSize, out space);
+            if (!direct) space = loop.GetReadBuffer(_readSize).AsMemory(0, _readSize);
             nint n = Libc.Read(fd.Fd, space.Span);
             if (n > 0)
             {
                 var bytes = space[..(int)n];
-                if (donate)
+                if (direct)
                 {
                     loop.CommitDonation((int)n);
                     Port.DeliverData(bytes, ChunkOwnership.Donated);
+                }
+                else if (donate)
+                {
+                    Port.DeliverData(loop.Donate(bytes.Span), ChunkOwnership.Donated);
                 }
                 else
                 {
