@@ -27,7 +27,8 @@ public sealed partial class PollScheduler
     /// Where to read up to <paramref name="max"/> bytes that will be donated (loop thread), straight
     /// into the slab, when that can take a whole read: the rest of the current slab if <paramref name="max"/>
     /// fits, or a fresh slab when the current one is more than half used. Otherwise false: read into
-    /// the shared buffer and <see cref="Donate"/> a copy, so a read is never cut short by a slab's end.
+    /// the shared buffer and <see cref="Donate"/> a copy, so a read is never cut short by a slab's end
+    /// (a read's size decides how a stream is buffered, and a reader that pauses relies on it).
     /// After a direct read, <see cref="CommitDonation"/> what was read: those bytes are never written again.
     /// </summary>
     internal bool TryGetDonationSpace(int max, out Memory<byte> space)
@@ -47,19 +48,14 @@ public sealed partial class PollScheduler
     /// <summary>Marks <paramref name="count"/> bytes of the space last returned as given away.</summary>
     internal void CommitDonation(int count) => _slabUsed += count;
 
-    /// <summary>Copies <paramref name="bytes"/> into the slab (a fresh one if they do not fit; their own array past a slab's size) and gives the copy away.</summary>
+    /// <summary>Copies <paramref name="bytes"/> into the rest of the slab, or into an array of their own when they do not fit (the slab is kept for later reads), and gives the copy away.</summary>
     internal ReadOnlyMemory<byte> Donate(ReadOnlySpan<byte> bytes)
     {
-        if (bytes.Length > SlabSize)
+        if (_slab is null || SlabSize - _slabUsed < bytes.Length)
         {
             var own = GC.AllocateUninitializedArray<byte>(bytes.Length);
             bytes.CopyTo(own);
             return own;
-        }
-        if (_slab is null || SlabSize - _slabUsed < bytes.Length)
-        {
-            _slab = GC.AllocateUninitializedArray<byte>(SlabSize);
-            _slabUsed = 0;
         }
         var copy = _slab.AsMemory(_slabUsed, bytes.Length);
         bytes.CopyTo(copy.Span);
