@@ -26,6 +26,7 @@ public sealed partial class DriverPort
         if (done is not null) (_closeWaiters ??= new()).Add(done);
         if (_state == State.Closing) return;
         _state = State.Closing;
+        Volatile.Write(ref _flushWaiting, true);
         if (QueuedBytes == 0)
         {
             CompleteClose(0);
@@ -53,6 +54,7 @@ public sealed partial class DriverPort
         {
             if (self._outputEnding || self._state != State.Open) return;
             self._outputEnding = true;
+            Volatile.Write(ref self._flushWaiting, true);
             if (self.QueuedBytes == 0) self.OnQueueEmpty();
         }, this);
     }

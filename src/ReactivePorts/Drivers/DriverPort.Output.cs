@@ -1,5 +1,6 @@
 using System.Buffers;
 using ReactivePorts.Framing;
+using ReactivePorts.Polling;
 
 namespace ReactivePorts.Drivers;
 
@@ -16,8 +17,10 @@ public sealed partial class DriverPort
     private int _batchStart;
     private int _batchUsed;
     private long _pendingBytes;
-    private long _queueBytes;      // the driver queue's size plus _inFlight, mirrored for writers
-    private long _inFlight;        // taken from pending by Drain, not yet handed to the driver
+    private long _queueBytes;      // the driver queue's size, mirrored for writers
+    private long _drainingBytes;   // handed to the driver by the running drain, not yet written or queued
+    private long _directBytes;     // being written straight to the descriptor by a caller (see TryWriteDirectLocked)
+    private bool _loopOutput;      // the loop is handing bytes to the driver: no caller may write meanwhile
     private bool _drainScheduled;
     private bool _busy;
     private bool _driverBusy;
@@ -27,6 +30,7 @@ public sealed partial class DriverPort
     private readonly DriverQueue _queue = new();
     private long _bytesOut;
     private readonly FixedBufferWriter _batchWriter = new();
+    private readonly int _plainHeader;
     private Exception? _writeError;
 
     // Payloads up to this size are coalesced into shared batch buffers; larger ones get their own.
@@ -34,7 +38,17 @@ public sealed partial class DriverPort
     private const int MaxBatch = 64 * 1024;
 
     /// <summary>Bytes accepted from users but not yet written (pending plus the driver queue).</summary>
-    internal long QueuedBytes { get { lock (_writeGate) return _pendingBytes + _queueBytes; } }
+    internal long QueuedBytes { get { lock (_writeGate) return _pendingBytes + _drainingBytes + _directBytes + _queueBytes; } }
+
+    /// <summary>
+    /// Accepted bytes that may wait for the loop without making the port busy while the driver queue
+    /// is empty: the capacity of the output descriptor (the child's input pipe, measured at start),
+    /// since an empty pipe takes that much at once. Erlang writes a command to an idle port straight
+    /// to the descriptor and counts only what it refuses; bytes here have not been offered yet, so
+    /// counting them all would make a fast writer busy (and put it to sleep) every 8 KiB while the
+    /// pipe is empty. Once the pipe is full (the queue is not empty) everything counts again.
+    /// </summary>
+    private long _pendingAllowance;
 
     internal long BytesOut => Volatile.Read(ref _bytesOut);
 
@@ -56,11 +70,13 @@ public sealed partial class DriverPort
     internal bool TryAccept(ReadOnlySpan<byte> payload, bool force)
     {
         bool schedule;
+        int header;
         lock (_writeGate)
         {
             ThrowIfInputClosed();
             // Waiting writers go first: a new write may not overtake them, so it counts as busy.
             if (!force && (_busy || _waiting.Count > 0)) return false;
+            if (TryWriteDirectLocked(payload.Length, out header)) goto Direct;
             AppendLocked(payload);
             schedule = !_drainScheduled;
             _drainScheduled = true;
@@ -69,6 +85,9 @@ public sealed partial class DriverPort
             if (!_busy) CheckBusyLocked();
         }
         if (schedule) ScheduleDrain();
+        return true;
+    Direct:
+        WriteDirect(payload, header);
         return true;
     }
 
@@ -98,6 +117,40 @@ public sealed partial class DriverPort
 
     private void AppendLocked(ReadOnlySpan<byte> payload)
     {
+        // The common case, a small frame that fits the current batch, without the format's
+        // IBufferWriter round trip: a big-endian length header (or none), then the payload, as
+        // FrameFormat.Encode documents for every built-in format.
+        int header = _plainHeader;
+        if (header >= 0 && _batch is { } batch && batch.Length - _batchUsed >= payload.Length + header && payload.Length <= CoalesceLimit)
+        {
+            var frame = batch.AsSpan(_batchUsed, header + payload.Length);
+            switch (header)
+            {
+                case 1: frame[0] = (byte)payload.Length; break;
+                case 2: System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(frame, (ushort)payload.Length); break;
+                case 4: System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(frame, (uint)payload.Length); break;
+            }
+            payload.CopyTo(frame[header..]);
+            _batchUsed += frame.Length;
+            _pendingBytes += frame.Length;
+            return;
+        }
+        AppendSlow(payload);
+    }
+
+    /// <summary>
+    /// The frame header size when the port's format writes a plain big-endian length (1, 2 or 4
+    /// bytes) or nothing before the payload; -1 for any other format (always encoded by the format).
+    /// </summary>
+    private int PlainHeader()
+    {
+        var framing = _options.Framing;
+        int header = framing.HeaderSize;
+        return header is 0 or 1 or 2 or 4 && framing.GetEncodedLength(10) == 10 + header && framing.GetEncodedLength(0) == header ? header : -1;
+    }
+
+    private void AppendSlow(ReadOnlySpan<byte> payload)
+    {
         var framing = _options.Framing;
         long encoded = framing.GetEncodedLength(payload.Length);
         if (encoded > CoalesceLimit)
@@ -112,9 +165,13 @@ public sealed partial class DriverPort
             if (_batch is null || _batch.Length - _batchUsed < encoded)
             {
                 SealBatchLocked();
-                // Small while traffic is light (one round trip at a time), bigger under load.
-                int size = (int)Math.Clamp(Math.Max(_pendingBytes * 2, encoded), 4096, MaxBatch);
-                _batch = new byte[Math.Max(size, (int)encoded)];
+                // Small while traffic is light (one round trip at a time), doubling while it fills
+                // buffers (a stream), up to MaxBatch. Drains hand over slices and leave the rest of
+                // the buffer to later writes, so a buffer serves many drains.
+                int size = (int)Math.Clamp(Math.Max(Math.Max(_pendingBytes, _batch?.Length ?? 0) * 2, encoded), 4096, MaxBatch);
+                size = Math.Max(size, (int)encoded);
+                if (_batch is not null) (_retired ??= new()).Add(_batch); // slices of it may still be in flight
+                _batch = TakeFreeBatch(size) ?? GC.AllocateUninitializedArray<byte>(size); // every byte handed out is written first
                 _batchStart = _batchUsed = 0;
             }
             _batchWriter.Reset(_batch, _batchUsed);
@@ -122,6 +179,40 @@ public sealed partial class DriverPort
             _batchUsed = _batchWriter.Position;
         }
         _pendingBytes += encoded;
+    }
+
+    // Batch buffers whose slices the driver no longer holds are used again (drivers that say so:
+    // SpawnDriver writes what OnOutput gets or queues it with Enqueue, and keeps nothing else), so
+    // a steady stream of small writes allocates nothing. Guarded by _writeGate.
+    private List<byte[]>? _retired; // replaced batches, possibly with slices still pending or queued
+    private Stack<byte[]>? _free;   // batches known to be unreferenced, at most MaxFreeBatches
+
+    // As many as the busy allowance spans (256 KiB in flight, 64 KiB batches): a saturated stream
+    // then cycles through the same few buffers.
+    private const int MaxFreeBatches = 4;
+
+    private byte[]? TakeFreeBatch(int size)
+    {
+        if (_free is not { Count: > 0 } free || free.Peek().Length < size) return null;
+        return free.Pop();
+    }
+
+    /// <summary>
+    /// Under the gate, when nothing is pending, queued or being written (loop thread): every slice
+    /// handed out has been written, so the current batch starts over and a retired one is kept.
+    /// </summary>
+    private void RecycleBatchesLocked()
+    {
+        if (!_driver.ReleasesOutput || _pending.Count > 0 || _queueBytes > 0 || _directBytes > 0 || _loopOutput || _queue.Size > 0) return;
+        // The current batch starts over only when nothing unsealed sits in it.
+        if (_batchUsed == _batchStart) _batchStart = _batchUsed = 0;
+        if (_retired is { Count: > 0 } retired)
+        {
+            var free = _free ??= new();
+            foreach (var buffer in retired)
+                if (free.Count < MaxFreeBatches && buffer.Length == MaxBatch) free.Push(buffer);
+            retired.Clear();
+        }
     }
 
     /// <summary>Closes the current batch: its bytes become one pending segment.</summary>
@@ -138,7 +229,8 @@ public sealed partial class DriverPort
         {
             // Queued even on the loop thread: every write made during this loop iteration (all the
             // packets one read delivered into a.Output → b.Input, say) goes out in one system call.
-            Scheduler.Queue(static self => self.Drain(), this);
+            // One reusable work item: a drain is scheduled at most once at a time (_drainScheduled).
+            Scheduler.Queue(_drainWork ??= new LoopCallback<DriverPort>(static self => self.Drain(), this));
         }
         catch (ObjectDisposedException)
         {
@@ -146,32 +238,69 @@ public sealed partial class DriverPort
         }
     }
 
+    private PollWork? _drainWork;
+    private bool _inDrain;     // loop thread only
+    private bool _drainAgain;  // loop thread only
+
     /// <summary>Hands pending bytes to the driver (loop thread).</summary>
+    /// <remarks>
+    /// Not re-entrant: a driver call inside it can admit waiting writers (the queue fell under the
+    /// low mark), whose drain is posted inline on the loop thread. Running that drain nested would
+    /// hand newer bytes to the driver before the rest of this batch (reordering), and would swap
+    /// the list this drain is still walking; so the nested call only asks this one to go again.
+    /// </remarks>
     private void Drain()
+    {
+        if (_inDrain)
+        {
+            _drainAgain = true;
+            return;
+        }
+        _inDrain = true;
+        try
+        {
+            do
+            {
+                _drainAgain = false;
+                DrainOnce();
+            }
+            while (_drainAgain);
+        }
+        finally
+        {
+            _inDrain = false;
+        }
+    }
+
+    private void DrainOnce()
     {
         List<ReadOnlyMemory<byte>> batch;
         long bytes;
         lock (_writeGate)
         {
             _drainScheduled = false;
+            // A caller is writing straight to the descriptor: it hands the rest over when done.
+            if (_directBytes > 0) return;
             SealBatchLocked();
-            // The sealed batch buffer is handed over; later writes start a new one.
-            _batch = null;
+            // Only the sealed slices are handed over; later writes go on filling the same buffer
+            // after them (the driver never sees those bytes), so no buffer is allocated per drain.
+            if (_pending.Count == 0) goto Nothing;
             batch = _pending;
             _pending = _draining;
             _draining = batch;
             bytes = _pendingBytes;
             _pendingBytes = 0;
-            // In flight to the driver: still counted until each segment is written or queued.
-            _inFlight = bytes;
-            _queueBytes = _queue.Size + _inFlight;
+            _queueBytes = _queue.Size;
+            _loopOutput = true;
+            _drainingBytes = bytes; // in flight to the driver: still counted until it is written or queued
         }
         if (_state == State.Open || _state == State.Closing)
         {
             foreach (var segment in batch)
             {
                 if (_state == State.Closed) break;
-                lock (_writeGate) _inFlight -= segment.Length;
+                // From here the segment is the driver's (written or queued): counted once, not twice.
+                lock (_writeGate) _drainingBytes -= segment.Length;
                 Interlocked.Add(ref _bytesOut, segment.Length);
                 try
                 {
@@ -184,9 +313,12 @@ public sealed partial class DriverPort
                 }
             }
         }
-        lock (_writeGate) _inFlight = 0;
         batch.Clear();
-        SyncQueueSize();
+        SyncQueueSize(drained: true);
+        return;
+    Nothing:
+        // Asked for by a direct write that ended while a close or half-close waits for the output.
+        if (_flushWaiting) SyncQueueSize();
     }
 
     /// <summary>Queues bytes at the back of the driver queue (Erlang's <c>driver_enq</c>); the queue keeps the memory it is given.</summary>
@@ -242,27 +374,40 @@ public sealed partial class DriverPort
         return dropped;
     }
 
-    private void SyncQueueSize()
+    /// <summary>Mirrors the driver queue for writers and re-evaluates busy, in one pass under the gate (loop thread).</summary>
+    private void SyncQueueSize(bool drained = false)
     {
-        lock (_writeGate) _queueBytes = _queue.Size + _inFlight;
-        UpdateBusy();
-        if (QueuedBytes == 0) OnQueueEmpty();
+        if (UpdateBusy(_queue.Size, drained)) OnQueueEmpty();
     }
 
     private void CheckBusyLocked()
     {
-        long total = _pendingBytes + _queueBytes;
+        long offered = _pendingBytes + _drainingBytes;
+        long total = _queueBytes > 0 ? offered + _queueBytes : Math.Max(0, offered - _pendingAllowance);
         bool busy = _driverBusy || (_highWatermark > 0 && (_busy ? total >= _lowWatermark : total >= _highWatermark));
         _busy = busy;
     }
 
-    /// <summary>Re-evaluates busy; when ready, admits waiting writers in order; publishes changes on the loop.</summary>
-    private void UpdateBusy()
+    /// <summary>
+    /// Re-evaluates busy; when ready, admits waiting writers in order and runs ready callbacks;
+    /// publishes a change on the loop. With <paramref name="queueSize"/> (loop thread) it first
+    /// mirrors the driver queue; <paramref name="drained"/> ends a drain's hand-over. One lock
+    /// for all of it: the loop takes the writers' gate as rarely as it can. Returns whether
+    /// nothing is left to write.
+    /// </summary>
+    private bool UpdateBusy(long queueSize = -1, bool drained = false)
     {
         List<WaitingWrite>? admitted = null;
-        bool schedule = false;
+        List<Action>? ready = null;
+        bool schedule = false, publish, empty;
         lock (_writeGate)
         {
+            if (queueSize >= 0) _queueBytes = queueSize;
+            if (drained)
+            {
+                _drainingBytes = 0;
+                _loopOutput = false;
+            }
             CheckBusyLocked();
             // After a write error or once closing began, waiting writers are failed, never admitted.
             while (!_busy && !_inputClosed && _writeError is null && _waiting.TryPeek(out var next))
@@ -275,21 +420,24 @@ public sealed partial class DriverPort
                 _drainScheduled = true;
                 CheckBusyLocked();
             }
-        }
-        if (schedule) ScheduleDrain();
-        if (admitted is not null) foreach (var w in admitted) w.Complete();
-        List<Action>? ready = null;
-        lock (_writeGate)
-        {
             if (!_busy && _readyCallbacks.Count > 0)
             {
                 ready = _readyCallbacks;
                 _readyCallbacks = new();
             }
+            if (drained || queueSize == 0) RecycleBatchesLocked();
+            publish = _busy != _busyNoted;
+            _busyNoted = _busy;
+            empty = _pendingBytes + _drainingBytes + _directBytes + _queueBytes == 0;
         }
+        if (schedule) ScheduleDrain();
+        if (admitted is not null) foreach (var w in admitted) w.Complete();
         if (ready is not null) foreach (var callback in ready) callback();
-        PublishBusy();
+        if (publish) PublishBusy();
+        return empty;
     }
+
+    private bool _busyNoted; // the busy state last seen by UpdateBusy (guarded by _writeGate): publish on changes only
 
     private List<Action> _readyCallbacks = new();
 

@@ -34,6 +34,7 @@ public sealed partial class DriverPort : IPacketSink, ILoopShutdownListener
         _decoder = options.Framing.CreateDecoder();
         _highWatermark = options.HighWatermark;
         _lowWatermark = options.LowWatermark;
+        _plainHeader = PlainHeader();
         _pausedInput = 1; // nothing is read until the output is first subscribed
     }
 
@@ -66,6 +67,7 @@ public sealed partial class DriverPort : IPacketSink, ILoopShutdownListener
         _driver.Attach(this);
         Scheduler.AddShutdownListener(this);
         Guard(static d => d.OnStart());
+        lock (_writeGate) _pendingAllowance = Math.Max(0, _driver.OutputCapacity);
     }
 
     /// <summary>Delivers one packet as is, copying it (Erlang's <c>driver_output</c>).</summary>
@@ -80,6 +82,9 @@ public sealed partial class DriverPort : IPacketSink, ILoopShutdownListener
     {
         if (_state == State.Closed || _framingError != null || _eofDelivered) return;
         if (_options.ZeroCopy && ownership == ChunkOwnership.Borrowed) ownership = ChunkOwnership.Transient;
+        // Marked once per chunk, not per packet (a thread-static costs a TLS lookup).
+        var previous = t_delivering;
+        t_delivering = this;
         try
         {
             _decoder.Decode(chunk, ownership, this);
@@ -94,9 +99,19 @@ public sealed partial class DriverPort : IPacketSink, ILoopShutdownListener
             _sink.OnEof();
             TryFinish();
         }
+        finally
+        {
+            t_delivering = previous;
+        }
     }
 
-    void IPacketSink.OnPacket(Packet packet) => Deliver(packet);
+    void IPacketSink.OnPacket(Packet packet)
+    {
+        // From the decoder, inside DeliverData or DeliverEof, which mark the thread as delivering.
+        if (_state == State.Closed) return;
+        _bytesIn += packet.Length;
+        _sink.OnPacket(packet);
+    }
 
     /// <summary>The port whose packets are being delivered on this thread, if any (so a sink written to from <c>OnNext</c> can pause its source).</summary>
     [ThreadStatic] private static DriverPort? t_delivering;
@@ -138,6 +153,8 @@ public sealed partial class DriverPort : IPacketSink, ILoopShutdownListener
             return;
         }
         _eofDelivered = true;
+        var previous = t_delivering;
+        t_delivering = this;
         try
         {
             _decoder.Complete(this);
@@ -146,6 +163,10 @@ public sealed partial class DriverPort : IPacketSink, ILoopShutdownListener
         {
             // A truncated last frame: reported after the exit status, never dropped silently.
             _framingError = ex;
+        }
+        finally
+        {
+            t_delivering = previous;
         }
         _sink.OnEof();
         TryFinish();

@@ -42,6 +42,28 @@ public abstract class PortDriver
     protected internal virtual void OnOutput(ReadOnlyMemory<byte> data) =>
         throw new NotSupportedException($"The '{Name}' driver does not accept output.");
 
+    /// <summary>
+    /// Whether the driver is done with the bytes of <see cref="OnOutput"/> once it returns, except
+    /// for what it queued with <see cref="DriverPort.Enqueue"/> (kept until dequeued): the port may
+    /// then reuse its batch buffers. Off by default: a driver owns what it is given.
+    /// </summary>
+    internal virtual bool ReleasesOutput => false;
+
+    /// <summary>How many bytes the output descriptor takes at once when empty (a pipe's capacity), known after <see cref="OnStart"/>; 0 when unknown. Bytes up to it that wait for the loop do not make the port busy.</summary>
+    internal virtual int OutputCapacity => 0;
+
+    /// <summary>Whether <see cref="WriteDirect"/> works: the port then lets callers on other threads write to an idle output directly.</summary>
+    internal virtual bool SupportsDirectOutput => false;
+
+    /// <summary>
+    /// Writes one frame (<paramref name="header"/> then <paramref name="payload"/>) straight to the
+    /// output descriptor from any thread, without blocking. The port calls it only while nothing else
+    /// is being written and the driver queue is empty, so order is kept. Returns the bytes written
+    /// (0 when the descriptor takes nothing now), or a negative value on any failure: the port then
+    /// hands the unwritten bytes to <see cref="OnOutput"/> on the loop, which meets and reports it.
+    /// </summary>
+    internal virtual nint WriteDirect(ReadOnlySpan<byte> header, ReadOnlySpan<byte> payload) => -1;
+
     /// <summary>The user will send nothing more and everything it sent has been handed to <see cref="OnOutput"/> and written from the queue: close the outgoing stream (half-close), keep reading.</summary>
     protected internal virtual void OnOutputEnd() { }
 

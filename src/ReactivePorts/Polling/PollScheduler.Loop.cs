@@ -63,6 +63,11 @@ public sealed partial class PollScheduler
                 bool spinning = _spinTicks > 0 && _backend.GetTimestamp() - lastActive < _spinTicks;
                 if (!spinning) timeout = PrepareToSleep();
                 if (RunOnceCore(timeout)) lastActive = _backend.GetTimestamp();
+                // An empty spin gives the CPU to whoever waits for it (sched_yield returns at once
+                // when nobody does): with more busy threads than CPUs (a writer, this loop and the
+                // child on two vCPUs), a spinning loop would otherwise starve the very threads it
+                // waits for.
+                else if (spinning) Thread.Yield();
             }
         }
         finally
@@ -222,4 +227,7 @@ public sealed partial class PollScheduler
     internal long Timestamp => _backend.GetTimestamp();
 
     internal void Reschedule(PollWork work, long due) => EnqueueAt(work, due);
+
+    /// <summary>Whether the loop is blocked (or about to block) in the kernel: work posted now costs a wake-up (a hint, read without the gate).</summary>
+    internal bool IsSleeping => Volatile.Read(ref _sleeping);
 }

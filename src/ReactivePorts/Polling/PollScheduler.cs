@@ -116,6 +116,9 @@ public sealed partial class PollScheduler : LocalScheduler, ISchedulerPeriodic, 
         else Enqueue(new LoopCallback<TState>(action, state), TimeSpan.Zero);
     }
 
+    /// <summary>Queues a reusable work item to run on the loop, even when called on it (the caller makes sure it is queued at most once at a time).</summary>
+    internal void Queue(PollWork work) => Enqueue(work, TimeSpan.Zero);
+
     /// <summary>Queues <paramref name="action"/> to run on the loop, even when called on it.</summary>
     internal PollWork Queue<TState>(Action<TState> action, TState state, TimeSpan dueTime = default)
     {

@@ -104,13 +104,26 @@ public sealed partial class Port
     private void CheckWritable(int length)
     {
         ThrowIfDisposed();
+        // One compare on the hot path: the limit is worked out once (see WriteLimit).
+        if (length > _writeLimit) ThrowNotWritable(length);
+    }
+
+    /// <summary>The largest payload a write takes: -1 without input to the child; the header's and the format's limit for length-prefixed framing; any size otherwise.</summary>
+    private int WriteLimit()
+    {
+        if (!_options.HasOutputToChild) return -1;
+        var framing = _options.Framing;
+        if (framing.HeaderSize == 0) return int.MaxValue;
+        long limit = framing.HeaderSize switch { 1 => byte.MaxValue, 2 => ushort.MaxValue, _ => uint.MaxValue };
+        return (int)Math.Min(Math.Min(limit, framing.MaxPacketSize), int.MaxValue);
+    }
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private void ThrowNotWritable(int length)
+    {
         if (!_options.HasOutputToChild)
             throw new InvalidOperationException($"Port '{_name}' was opened without input to the child: it cannot be written to.");
-        var framing = _options.Framing;
-        long limit = framing.HeaderSize switch { 1 => byte.MaxValue, 2 => ushort.MaxValue, _ => uint.MaxValue };
-        limit = Math.Min(limit, framing.MaxPacketSize);
-        if (framing.HeaderSize > 0 && length > limit)
-            throw new ArgumentException($"The payload of {length} bytes is larger than the limit of {limit} bytes for {framing}.", "payload");
+        throw new ArgumentException($"The payload of {length} bytes is larger than the limit of {_writeLimit} bytes for {_options.Framing}.", "payload");
     }
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);

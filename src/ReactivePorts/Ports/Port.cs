@@ -35,11 +35,13 @@ public sealed partial class Port : IPortSink, IDisposable, IAsyncDisposable
     private Exception? _terminalError;
     private volatile StatusBox? _status;
     private int _disposed;
+    private readonly int _writeLimit;
 
     internal Port(PollScheduler loop, PortDriver driver, PortOptions options, string name)
     {
         _options = options;
         _name = name;
+        _writeLimit = WriteLimit();
         _core = new DriverPort(loop, driver, options.ToDriverOptions(name), this);
         _output = new PortOutput(this);
         // Views, so nobody can cast them back to subjects and inject events, and guarded, so a

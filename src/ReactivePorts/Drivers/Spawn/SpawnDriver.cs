@@ -20,7 +20,7 @@ internal sealed partial class SpawnDriver : PortDriver
     private SafeFdHandle? _stdout;  // parent's read end of the child's output
     private SafeFdHandle? _stderr;  // parent's read end of the child's stderr, when captured apart
     private readonly bool _zeroCopy;
-    private readonly byte[] _readBuffer;
+    private readonly int _readSize; // bytes per read, from the loop's shared read buffer
     private readonly ReadOnlyMemory<byte>[] _peek = new ReadOnlyMemory<byte>[64];
     private readonly MemoryHandle[] _handles = new MemoryHandle[64];
     private ChildWatcher? _watcher;
@@ -33,7 +33,7 @@ internal sealed partial class SpawnDriver : PortDriver
         _stdout = stdout;
         _stderr = stderr;
         _zeroCopy = zeroCopy;
-        _readBuffer = new byte[readBufferSize];
+        _readSize = readBufferSize;
     }
 
     public override string Name => "spawn";
@@ -60,16 +60,30 @@ internal sealed partial class SpawnDriver : PortDriver
         bool isStderr = ReferenceEquals(handle, _stderr);
         var fd = (SafeFdHandle)handle;
         // A few reads per readiness, then back to the loop so other ports get their turn.
+        var loop = Port.Scheduler;
+        bool donate = !isStderr && !_zeroCopy;
         for (int reads = 0; reads < 8; reads++)
         {
-            nint n = Libc.Read(fd.Fd, _readBuffer);
+            // Owned delivery reads straight into the loop's donation slab (payloads are slices of the
+            // read, no copy); zero-copy and stderr read into the loop's shared buffer.
+            var space = donate ? loop.GetDonationSpace(_readSize) : loop.GetReadBuffer(_readSize).AsMemory(0, _readSize);
+            nint n = Libc.Read(fd.Fd, space.Span);
             if (n > 0)
             {
-                Deliver(_readBuffer.AsMemory(0, (int)n), isStderr);
+                var bytes = space[..(int)n];
+                if (donate)
+                {
+                    loop.CommitDonation((int)n);
+                    Port.DeliverData(bytes, ChunkOwnership.Donated);
+                }
+                else
+                {
+                    Deliver(bytes, isStderr);
+                }
                 // A short read drained the pipe: skip the extra read that would only say EAGAIN.
                 // Delivery may have stopped this stream (a framing error, the subscriber failed, the
                 // port closed): its descriptor is closed then, and its number must not be read again.
-                if (n < _readBuffer.Length || Port.IsInputPaused || !ReferenceEquals(fd, isStderr ? _stderr : _stdout)) return;
+                if (n < space.Length || Port.IsInputPaused || !ReferenceEquals(fd, isStderr ? _stderr : _stdout)) return;
                 continue;
             }
             if (n == -Libc.EAGAIN) return;
@@ -85,15 +99,10 @@ internal sealed partial class SpawnDriver : PortDriver
         {
             Port.DeliverStandardError(bytes.ToArray());
         }
-        else if (_zeroCopy)
-        {
-            Port.DeliverData(bytes, ChunkOwnership.Transient);
-        }
         else
         {
-            // One exact-size copy per read, donated: packets are slices of it, never of the
-            // reused read buffer, so a receiver may keep them.
-            Port.DeliverData(bytes.ToArray(), ChunkOwnership.Donated);
+            // Zero-copy: slices of the shared read buffer, valid during OnNext only.
+            Port.DeliverData(bytes, ChunkOwnership.Transient);
         }
     }
 
@@ -172,6 +181,46 @@ internal sealed partial class SpawnDriver : PortDriver
             Port.Dequeue(n);
         }
         if (_stdin is not null) Port.Select(stdin, PollEvents.None);
+    }
+
+    internal override bool SupportsDirectOutput => true;
+
+    internal override bool ReleasesOutput => true;
+
+    internal override int OutputCapacity => InputPipeSize;
+
+    /// <summary>Any thread: the port guarantees no other output is in progress. The reference taken on the handle keeps the descriptor open (and its number ours) while the loop closes it.</summary>
+    internal override unsafe nint WriteDirect(ReadOnlySpan<byte> header, ReadOnlySpan<byte> payload)
+    {
+        if (Volatile.Read(ref _stdin) is not { } stdin) return -1;
+        bool added = false;
+        try
+        {
+            stdin.DangerousAddRef(ref added);
+            nint n;
+            if (header.IsEmpty)
+            {
+                n = Libc.Write(stdin.Fd, payload);
+            }
+            else
+            {
+                fixed (byte* h = header, p = payload)
+                {
+                    Span<Libc.IoVector> iov = [new Libc.IoVector(h, header.Length), new Libc.IoVector(p, payload.Length)];
+                    n = Libc.WriteV(stdin.Fd, iov);
+                }
+            }
+            return n == -Libc.EAGAIN ? 0 : n < 0 ? -1 : n;
+        }
+        catch (ObjectDisposedException)
+        {
+            // Closed on the loop meanwhile: the bytes take the loop's path, which knows why.
+            return -1;
+        }
+        finally
+        {
+            if (added) stdin.DangerousRelease();
+        }
     }
 
     private void WriteFailed(int errno)

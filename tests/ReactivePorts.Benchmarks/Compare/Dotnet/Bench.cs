@@ -1,0 +1,262 @@
+// Shared by the Process, CliWrap and ReactivePorts programs so all run the same user-level code;
+// only the process plumbing differs. (Copied from the team's anchors, shared/anchors/dotnet/Common.) This is what a careful user would write
+// on top of a Stream: {packet,4} framing with BinaryPrimitives, batched writes,
+// in-place parsing, every packet checked.
+using System.Buffers.Binary;
+using System.Diagnostics;
+
+namespace ReactivePorts.Benchmarks.Compare;
+
+internal static class Bench
+{
+    public const int Chunk = 64 * 1024;
+    public const double WarmupSeconds = 0.5;
+
+    public static long Deadline(double seconds) =>
+        Stopwatch.GetTimestamp() + (long)(seconds * Stopwatch.Frequency);
+
+    public static double Seconds(long t0, long t1) => (t1 - t0) / (double)Stopwatch.Frequency;
+
+    public static byte PatternByte(int i) => (byte)(i * 7 + (i >> 8) * 13 + 1);
+
+    /// <summary>Period-<see cref="Chunk"/> pattern, long enough to compare any read.</summary>
+    public static byte[] RawPattern(int readBuffer)
+    {
+        var p = new byte[Chunk + readBuffer];
+        for (var i = 0; i < p.Length; i++) p[i] = PatternByte(i % Chunk);
+        return p;
+    }
+
+    // ---------------------------------------------------------------- raw
+
+    /// <summary>Writes 64 KiB chunks until the deadline; returns bytes written.</summary>
+    public static async Task<long> WriteRawAsync(Stream s, byte[] pattern, long deadline, CancellationToken ct = default)
+    {
+        long sent = 0;
+        var chunk = pattern.AsMemory(0, Chunk);
+        while (Stopwatch.GetTimestamp() < deadline)
+        {
+            await s.WriteAsync(chunk, ct).ConfigureAwait(false);
+            sent += Chunk;
+        }
+        await s.FlushAsync(ct).ConfigureAwait(false);
+        return sent;
+    }
+
+    /// <summary>Reads to EOF, verifying every byte against the pattern; returns bytes read.</summary>
+    public static async Task<long> ReadRawAsync(Stream s, byte[] pattern, int readBuffer, CancellationToken ct = default)
+    {
+        var buf = new byte[readBuffer];
+        long recvd = 0;
+        int n;
+        while ((n = await s.ReadAsync(buf, ct).ConfigureAwait(false)) > 0)
+        {
+            if (!buf.AsSpan(0, n).SequenceEqual(pattern.AsSpan((int)(recvd % Chunk), n)))
+                throw new InvalidDataException($"raw: data mismatch near offset {recvd}");
+            recvd += n;
+        }
+        return recvd;
+    }
+
+    // ---------------------------------------------------------------- pkt
+
+    /// <summary>Packets per write: the same batches as the C writev limit (512 packets or 256 KiB).</summary>
+    public static int PacketsPerBatch(int size) => Math.Clamp(256 * 1024 / (size + 4), 1, 512);
+
+    /// <summary>
+    /// Writes {packet,4} frames until the deadline, coalescing a batch into one buffer and one
+    /// WriteAsync. Payload: bytes 0..7 = sequence (big-endian), last byte = sequence &amp; 0xff.
+    /// Returns the number of packets written.
+    /// </summary>
+    public static async Task<long> WritePacketsAsync(Stream s, int size, long deadline, CancellationToken ct = default)
+    {
+        var perBatch = PacketsPerBatch(size);
+        var buf = new byte[perBatch * (size + 4)];
+        var middle = new byte[size - 9];
+        for (var i = 0; i < middle.Length; i++) middle[i] = PatternByte(i + 8);
+        long seq = 0;
+        while (Stopwatch.GetTimestamp() < deadline)
+        {
+            FillBatch(buf, size, perBatch, middle, seq);
+            seq += perBatch;
+            await s.WriteAsync(buf, ct).ConfigureAwait(false);
+        }
+        await s.FlushAsync(ct).ConfigureAwait(false);
+        return seq;
+    }
+
+    private static void FillBatch(Span<byte> buf, int size, int count, ReadOnlySpan<byte> middle, long seq)
+    {
+        for (var k = 0; k < count; k++, seq++)
+        {
+            var frame = buf.Slice(k * (size + 4), size + 4);
+            BinaryPrimitives.WriteUInt32BigEndian(frame, (uint)size);
+            BinaryPrimitives.WriteUInt64BigEndian(frame[4..], (ulong)seq);
+            middle.CopyTo(frame[12..]);
+            frame[size + 3] = (byte)seq;
+        }
+    }
+
+    /// <summary>Parses {packet,4} frames to EOF, checking length, sequence and last byte; returns the count.</summary>
+    public static async Task<long> ReadPacketsAsync(Stream s, int size, CancellationToken ct = default)
+    {
+        var rb = new byte[Math.Max(256 * 1024, 2 * (size + 4))];
+        int start = 0, end = 0;
+        long expect = 0;
+        while (true)
+        {
+            if (rb.Length - end < size + 4)
+            {
+                Buffer.BlockCopy(rb, start, rb, 0, end - start);
+                end -= start;
+                start = 0;
+            }
+            var n = await s.ReadAsync(rb.AsMemory(end), ct).ConfigureAwait(false);
+            if (n == 0) break;
+            end += n;
+            start += Parse(rb.AsSpan(start, end - start), size, ref expect);
+            if (start == end) start = end = 0;
+        }
+        if (start != end)
+            throw new InvalidDataException($"pkt: {end - start} trailing bytes after {expect} packets");
+        return expect;
+    }
+
+    private static int Parse(ReadOnlySpan<byte> data, int size, ref long expect)
+    {
+        var used = 0;
+        while (data.Length - used >= 4)
+        {
+            var len = BinaryPrimitives.ReadUInt32BigEndian(data[used..]);
+            if (len != size) throw new InvalidDataException($"pkt: bad length {len} at packet {expect}");
+            if (data.Length - used < 4 + size) break;
+            var payload = data.Slice(used + 4, size);
+            var seq = BinaryPrimitives.ReadUInt64BigEndian(payload);
+            if (seq != (ulong)expect || payload[size - 1] != (byte)expect)
+                throw new InvalidDataException($"pkt: bad sequence {seq}, expected {expect}");
+            expect++;
+            used += 4 + size;
+        }
+        return used;
+    }
+
+    // ---------------------------------------------------------------- rtt
+
+    /// <summary>One 64-byte packet out and back, <paramref name="iters"/> times after a warm-up; latencies in µs.</summary>
+    public static async Task<double[]> RttAsync(Stream w, Stream r, int warm, int iters, CancellationToken ct = default)
+    {
+        const int size = 64;
+        var pkt = new byte[4 + size];
+        var back = new byte[4 + size];
+        BinaryPrimitives.WriteUInt32BigEndian(pkt, size);
+        for (var i = 0; i < size; i++) pkt[4 + i] = PatternByte(i);
+        var lat = new double[iters];
+        for (var it = 0; it < warm + iters; it++)
+        {
+            BinaryPrimitives.WriteUInt64BigEndian(pkt.AsSpan(4), (ulong)it);
+            pkt[^1] = (byte)it;
+            var t0 = Stopwatch.GetTimestamp();
+            await w.WriteAsync(pkt, ct).ConfigureAwait(false);
+            await r.ReadExactlyAsync(back, ct).ConfigureAwait(false);
+            var t1 = Stopwatch.GetTimestamp();
+            if (BinaryPrimitives.ReadUInt32BigEndian(back) != size ||
+                BinaryPrimitives.ReadUInt64BigEndian(back.AsSpan(4)) != (ulong)it)
+                throw new InvalidDataException($"rtt: bad echo at {it}");
+            if (it >= warm) lat[it - warm] = Seconds(t0, t1) * 1e6;
+        }
+        return lat;
+    }
+
+    public static (double P50, double P99) Percentiles(double[] lat)
+    {
+        Array.Sort(lat);
+        return (lat[lat.Length / 2], lat[lat.Length * 99 / 100]);
+    }
+
+    // -------------------------------------------------------------- spawn
+
+    /// <summary>Keeps <paramref name="inFlight"/> spawns going until the time is up; returns (spawns/s, count).</summary>
+    public static async Task<(double PerSecond, long Count)> SpawnRateAsync(Func<Task> spawnOne, int inFlight, double seconds)
+    {
+        var t0 = Stopwatch.GetTimestamp();
+        var deadline = Deadline(seconds);
+        long done = 0;
+        async Task Worker()
+        {
+            while (Stopwatch.GetTimestamp() < deadline)
+            {
+                await spawnOne().ConfigureAwait(false);
+                Interlocked.Increment(ref done);
+            }
+        }
+        var workers = new Task[inFlight];
+        for (var i = 0; i < inFlight; i++) workers[i] = Task.Run(Worker);
+        await Task.WhenAll(workers).ConfigureAwait(false);
+        var el = Seconds(t0, Stopwatch.GetTimestamp());
+        return (done / el, done);
+    }
+
+    /// <summary>
+    /// Awaits a writer and a reader; if either fails first, kills the child so the other
+    /// cannot block forever on a full pipe, and rethrows the first failure.
+    /// </summary>
+    public static async Task<(long Sent, long Received)> BothAsync(Task<long> writer, Task<long> reader, Action kill)
+    {
+        var first = await Task.WhenAny(writer, reader).ConfigureAwait(false);
+        if (first.IsFaulted || first.IsCanceled)
+        {
+            try { kill(); } catch (InvalidOperationException) { /* already exited */ }
+            await first.ConfigureAwait(false); // throws the root cause
+        }
+        try
+        {
+            return (await writer.ConfigureAwait(false), await reader.ConfigureAwait(false));
+        }
+        catch
+        {
+            try { kill(); } catch (InvalidOperationException) { }
+            throw;
+        }
+    }
+
+    // ------------------------------------------------------------- trials
+
+    /// <summary>Command line shared by both programs: TEST [SECS [TRIALS]].</summary>
+    public sealed record Options(string Test, double Seconds, int Trials)
+    {
+        public static Options Parse(string[] args) => new(
+            args.Length > 0 ? args[0] : "all",
+            args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1.0,
+            args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 3);
+
+        public bool Runs(string test) => Test == "all" || Test == test || (test.StartsWith("pkt") && Test == "pkt");
+    }
+
+    /// <summary>Runs <paramref name="trial"/> several times, printing each; returns (median, total count).</summary>
+    public static async Task<(double Median, long Total)> TrialsAsync(string impl, string key, int trials, Func<Task<(double Value, long Count)>> trial)
+    {
+        var values = new double[trials];
+        long total = 0;
+        for (var t = 0; t < trials; t++)
+        {
+            var (v, n) = await trial().ConfigureAwait(false);
+            values[t] = v;
+            total += n;
+            Console.WriteLine($"TRIAL {impl} {key} {v.ToString("F1", System.Globalization.CultureInfo.InvariantCulture)}");
+        }
+        Array.Sort(values);
+        var median = trials % 2 == 1 ? values[trials / 2] : (values[trials / 2 - 1] + values[trials / 2]) / 2;
+        return (median, total);
+    }
+
+    // ------------------------------------------------------------- output
+
+    public static string Key(int size) => size switch { 64 => "pkt64", 1024 => "pkt1k", 65536 => "pkt64k", _ => $"pkt{size}" };
+
+    public static void Result(string impl, string key, double value, string format) =>
+        Console.WriteLine($"RESULT {impl} {key} {value.ToString(format, System.Globalization.CultureInfo.InvariantCulture)}");
+
+    public static void Check(string impl, string what) => Console.WriteLine($"CHECK {impl} {what}");
+
+    public static void Info(string impl, string what) => Console.WriteLine($"INFO {impl} {what}");
+}

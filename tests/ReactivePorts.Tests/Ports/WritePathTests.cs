@@ -1,0 +1,91 @@
+using System.Buffers.Binary;
+using ReactivePorts.Framing;
+
+namespace ReactivePorts.Tests.Ports;
+
+/// <summary>
+/// The write path under load: direct writes from callers, coalescing on the loop, busy waits and
+/// half-close must keep every byte, in order, whatever the payload sizes.
+/// </summary>
+public sealed class WritePathTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    [Theory(Timeout = 30000)]
+    [InlineData(1)]
+    [InlineData(4)]
+    public async Task WriteAsync_MixedSizesFromSeveralThreads_EchoedInOrderPerWriter(int writers)
+    {
+        await using var port = Port.SpawnExecutable("/bin/cat").WithFraming(FrameFormat.LengthPrefixed(4)).Open();
+        var next = new long[writers];
+        long received = 0;
+        string? failure = null;
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        port.Output.Subscribe(p =>
+        {
+            var span = p.Payload.Span;
+            int writer = span[0];
+            long seq = BinaryPrimitives.ReadInt64BigEndian(span[1..]);
+            if (seq != next[writer] || span[^1] != (byte)seq) failure ??= $"writer {writer}: got {seq}, expected {next[writer]}";
+            next[writer]++;
+            received++;
+        }, e => done.TrySetException(e), () => done.TrySetResult());
+        const int perWriter = 3000;
+        int[] sizes = [9, 64, 1000, 5000, 70000, 64, 200, 16384];
+        var tasks = Enumerable.Range(0, writers).Select(w => Task.Run(async () =>
+        {
+            for (long seq = 0; seq < perWriter; seq++)
+            {
+                var payload = new byte[sizes[(int)((seq + w) % sizes.Length)]];
+                payload[0] = (byte)w;
+                BinaryPrimitives.WriteInt64BigEndian(payload.AsSpan(1), seq);
+                payload[^1] = (byte)seq;
+                await port.WriteAsync(payload);
+            }
+        })).ToArray();
+        await Task.WhenAll(tasks).WaitAsync(Timeout);
+        port.CompleteInput();
+        await done.Task.WaitAsync(Timeout);
+        Assert.Null(failure);
+        Assert.Equal(writers * perWriter, received);
+        Assert.Equal(0, (await port.Exit).ExitCode);
+    }
+
+    [Fact(Timeout = 30000)]
+    public async Task WriteAsync_RawStreamThenHalfClose_EveryByteBack()
+    {
+        await using var port = Port.SpawnExecutable("/bin/cat").Open();
+        var data = new byte[3 << 20];
+        new Random(7).NextBytes(data);
+        var back = new MemoryStream();
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        port.Output.Subscribe(p => back.Write(p.Payload.Span), e => done.TrySetException(e), () => done.TrySetResult());
+        for (int offset = 0, i = 0; offset < data.Length; i++)
+        {
+            int n = Math.Min(data.Length - offset, i % 3 == 0 ? 65536 : i % 3 == 1 ? 100 : 9000);
+            await port.WriteAsync(data.AsMemory(offset, n));
+            offset += n;
+        }
+        port.CompleteInput();
+        await done.Task.WaitAsync(Timeout);
+        Assert.True(data.AsSpan().SequenceEqual(back.ToArray()));
+    }
+
+    [Fact(Timeout = 30000)]
+    public async Task WriteAsync_ChildGone_FailsWithIOException()
+    {
+        await using var port = Port.SpawnExecutable("/bin/true").Open();
+        port.Output.Subscribe(_ => { }, _ => { }, () => { });
+        await port.Exit.WaitAsync(Timeout);
+        var payload = new byte[100_000];
+        var error = await Assert.ThrowsAnyAsync<Exception>(async () =>
+        {
+            for (int i = 0; i < 100; i++)
+            {
+                await port.WriteAsync(payload).AsTask().WaitAsync(Timeout);
+                await Task.Delay(10);
+            }
+        });
+        Assert.True(error is IOException or ObjectDisposedException, error.ToString());
+    }
+}
