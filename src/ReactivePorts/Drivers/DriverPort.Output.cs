@@ -100,15 +100,29 @@ public sealed partial class DriverPort
         if (TryAccept(payload.Span, force: false)) return ValueTask.CompletedTask;
         if (cancellationToken.IsCancellationRequested) return ValueTask.FromCanceled(cancellationToken);
         var waiting = new WaitingWrite(this, payload);
-        bool acceptedMeanwhile;
-        lock (_writeGate)
-        {
-            ThrowIfInputClosed();
-            acceptedMeanwhile = !_busy && _waiting.Count == 0;
-            if (!acceptedMeanwhile) _waiting.Enqueue(waiting);
-        }
-        if (acceptedMeanwhile) return TryAccept(payload.Span, force: true) ? ValueTask.CompletedTask : default;
+        // Registered before the waiter is visible to other threads, so admitting it (which disposes
+        // the registration) can never race with creating it.
         waiting.RegisterCancellation(cancellationToken);
+        bool acceptedMeanwhile;
+        try
+        {
+            lock (_writeGate)
+            {
+                ThrowIfInputClosed();
+                acceptedMeanwhile = !_busy && _waiting.Count == 0;
+                if (!acceptedMeanwhile) _waiting.Enqueue(waiting);
+            }
+        }
+        catch
+        {
+            waiting.Fail(new ObjectDisposedException(nameof(Port))); // releases the registration
+            throw;
+        }
+        if (acceptedMeanwhile)
+        {
+            waiting.Complete();
+            return TryAccept(payload.Span, force: true) ? ValueTask.CompletedTask : default;
+        }
         return new ValueTask(waiting.Task);
     }
 
