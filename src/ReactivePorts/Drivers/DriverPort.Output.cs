@@ -82,10 +82,7 @@ public sealed partial class DriverPort
             _drainScheduled = true;
             // Accepting bytes can only make the port busy; becoming ready is UpdateBusy's job, which
             // admits the waiting writers at the same time.
-            // A writer on a loop thread never sleeps (it forces and pauses its source instead), so the
-            // allowance, which only spares sleeping writers a wake-up, does not apply to it: Erlang's
-            // bound (the high mark plus one read's packets) holds for ports fed from the loop.
-            if (!_busy) CheckBusyLocked(strict: PollScheduler.IsOnAnyLoopThread);
+            if (!_busy) CheckBusyLocked();
         }
         if (schedule) ScheduleDrain();
         return true;
@@ -397,10 +394,10 @@ public sealed partial class DriverPort
         if (UpdateBusy(_queue.Size, drained)) OnQueueEmpty();
     }
 
-    private void CheckBusyLocked(bool strict = false)
+    private void CheckBusyLocked()
     {
         long offered = _pendingBytes + _drainingBytes;
-        long total = _queueBytes > 0 || strict ? offered + _queueBytes : Math.Max(0, offered - _pendingAllowance);
+        long total = _queueBytes > 0 ? offered + _queueBytes : Math.Max(0, offered - _pendingAllowance);
         bool busy = _driverBusy || (_highWatermark > 0 && (_busy ? total >= _lowWatermark : total >= _highWatermark));
         _busy = busy;
     }
