@@ -34,7 +34,18 @@ public sealed partial class PollScheduler
     internal bool TryGetDonationSpace(int max, out Memory<byte> space)
     {
         space = default;
-        if (max > SlabSize) return false;
+        if (max > SlabSize)
+        {
+            // Enlarged pipes: reads are taken a slab (or at least half of one) at a time, straight
+            // into it, rather than copied out of a read buffer into large-object arrays.
+            if (_slab is null || SlabSize - _slabUsed < SlabSize / 2)
+            {
+                _slab = GC.AllocateUninitializedArray<byte>(SlabSize);
+                _slabUsed = 0;
+            }
+            space = _slab.AsMemory(_slabUsed);
+            return true;
+        }
         if (_slab is null || SlabSize - _slabUsed < max)
         {
             if (_slab is not null && SlabSize - _slabUsed >= SlabSize / 2) return false;
