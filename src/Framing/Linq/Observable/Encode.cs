@@ -30,9 +30,7 @@ internal sealed class Encode : Producer<ReadOnlyMemory<byte>, ReadOnlyMemory<byt
             byte[] encoded;
             try
             {
-                encoded = EncodedArray.Allocate(_format.GetEncodedLength(value.Length));
-                _writer.Reset(encoded);
-                _format.Encode(value.Span, _writer);
+                encoded = EncodedArray.Encode(_format, [value], _writer);
             }
             catch (ArgumentException error)
             {
@@ -41,10 +39,6 @@ internal sealed class Encode : Producer<ReadOnlyMemory<byte>, ReadOnlyMemory<byt
                 // exceptions are never caught here.
                 ForwardOnError(error);
                 return;
-            }
-            finally
-            {
-                _writer.Reset([]);
             }
 
             ForwardOnNext(encoded);

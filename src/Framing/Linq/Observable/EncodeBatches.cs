@@ -44,18 +44,7 @@ internal sealed class EncodeBatches : Producer<IList<ReadOnlyMemory<byte>>, Read
             byte[] encoded;
             try
             {
-                long total = 0;
-                foreach (var payload in value)
-                {
-                    total += _format.GetEncodedLength(payload.Length);
-                }
-
-                encoded = EncodedArray.Allocate(total);
-                _writer.Reset(encoded);
-                foreach (var payload in value)
-                {
-                    _format.Encode(payload.Span, _writer);
-                }
+                encoded = EncodedArray.Encode(_format, value.AsReadOnly(), _writer);
             }
             catch (ArgumentException error)
             {
@@ -63,10 +52,6 @@ internal sealed class EncodeBatches : Producer<IList<ReadOnlyMemory<byte>>, Read
                 // for this sequence: end it with the error (downstream is called outside this try).
                 ForwardOnError(error);
                 return;
-            }
-            finally
-            {
-                _writer.Reset([]);
             }
 
             ForwardOnNext(encoded);
