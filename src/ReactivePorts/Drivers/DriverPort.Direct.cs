@@ -15,14 +15,12 @@ public sealed partial class DriverPort
     /// pays. A big payload then skips the copy into a batch and the hop to the loop; a small one is
     /// written directly only while the loop sleeps (waking it costs 70–90 µs on the VMs measured),
     /// and otherwise coalesced by the loop, which picks it up at once while it spins.
-    /// On success the port is marked as being written, and <see cref="WriteDirect"/> must follow.
+    /// On success the port is marked as being written, and <see cref="WriteDirect(ReadOnlySpan{byte}, int)"/> must follow.
     /// </summary>
     private bool TryWriteDirectLocked(int payloadLength, out int header)
     {
         header = 0;
-        if (_directBytes > 0 || _loopOutput || _pendingBytes > 0 || _queueBytes > 0 || _drainScheduled
-            || _state != State.Open || !_driver.SupportsDirectOutput || Scheduler.IsLoopThread)
-            return false;
+        if (!OutputIdleLocked()) return false;
         var framing = _options.Framing;
         long encoded = framing.GetEncodedLength(payloadLength);
         header = (int)(encoded - payloadLength);
@@ -39,7 +37,63 @@ public sealed partial class DriverPort
             _lastSmallDirect = now;
         }
         _directBytes = encoded;
+        _streamEnd += encoded;
         return true;
+    }
+
+    /// <summary>Nothing accepted earlier waits or is being written, and a caller may write to the descriptor (under the gate).</summary>
+    private bool OutputIdleLocked() =>
+        _directBytes == 0 && !_loopOutput && _pendingBytes == 0 && _queueBytes == 0 && !_drainScheduled
+        && _state == State.Open && _driver.SupportsDirectOutput && !Scheduler.IsLoopThread;
+
+    /// <summary>
+    /// After a batch was appended to an idle output (<see cref="OutputIdleLocked"/> held before),
+    /// takes all its frames (the slices of the batch buffers they went into) for the caller to
+    /// write, when that pays as for one frame: big enough, or the loop asleep. Then
+    /// <see cref="WriteDirectBatch"/> must follow.
+    /// </summary>
+    private bool TryTakeDirectBatchLocked()
+    {
+        SealBatchLocked();
+        long length = _pendingBytes;
+        if (_pending.Count == 0 || (length < DirectMinBytes && !Scheduler.IsSleeping)) return false;
+        _directBatch.AddRange(_pending);
+        _pending.Clear();
+        _pendingBytes = 0;
+        _directBytes = length;
+        return true;
+    }
+
+    // The frames a caller is writing (TryTakeDirectBatchLocked): one direct write at a time.
+    private readonly List<ReadOnlyMemory<byte>> _directBatch = new();
+
+    /// <summary>Writes the frames taken by <see cref="TryTakeDirectBatchLocked"/> from the caller's thread; what the descriptor does not take goes to the loop, first in line.</summary>
+    private void WriteDirectBatch()
+    {
+        long written = 0;
+        int done = 0;
+        try
+        {
+            for (; done < _directBatch.Count; done++)
+            {
+                var frames = _directBatch[done];
+                long n = Math.Max(0, _driver.WriteDirect(default, frames.Span));
+                written += n;
+                if (n < frames.Length)
+                {
+                    _directBatch[done] = frames[(int)n..];
+                    break;
+                }
+            }
+        }
+        finally
+        {
+            Interlocked.Add(ref _bytesOut, written);
+            // The rest stays in the batch buffers, which are not reused while anything is pending.
+            _directBatch.RemoveRange(0, done);
+            FinishDirect(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_directBatch));
+            _directBatch.Clear();
+        }
     }
 
     private static readonly long SparseTicks = System.Diagnostics.Stopwatch.Frequency / 100_000; // 10 µs
@@ -69,34 +123,44 @@ public sealed partial class DriverPort
         finally
         {
             Interlocked.Add(ref _bytesOut, written);
-            FinishDirect(header, payload, written, total);
+            if (written < total) FinishDirect([Rest(header, payload, (int)written, (int)total)]);
+            else FinishDirect([]);
         }
     }
 
-    private void FinishDirect(ReadOnlySpan<byte> header, ReadOnlySpan<byte> payload, long written, long total)
+    /// <summary>A copy of what a direct write left unwritten (the caller's buffer is not ours to keep).</summary>
+    private static byte[] Rest(ReadOnlySpan<byte> header, ReadOnlySpan<byte> payload, int written, int total)
+    {
+        var rest = GC.AllocateUninitializedArray<byte>(total - written);
+        if (written < header.Length)
+        {
+            header[written..].CopyTo(rest);
+            payload.CopyTo(rest.AsSpan(header.Length - written));
+        }
+        else
+        {
+            payload[(written - header.Length)..].CopyTo(rest);
+        }
+        return rest;
+    }
+
+    /// <summary>Ends a direct write: <paramref name="rest"/>, what it did not write, goes before anything accepted meanwhile.</summary>
+    private void FinishDirect(ReadOnlySpan<ReadOnlyMemory<byte>> rest)
     {
         bool schedule = false;
         lock (_writeGate)
         {
             _directBytes = 0;
-            if (written < total)
+            if (!rest.IsEmpty)
             {
-                var rest = GC.AllocateUninitializedArray<byte>((int)(total - written));
-                int skip = (int)written;
-                if (skip < header.Length)
-                {
-                    header[skip..].CopyTo(rest);
-                    payload.CopyTo(rest.AsSpan(header.Length - skip));
-                }
-                else
-                {
-                    payload[(skip - header.Length)..].CopyTo(rest);
-                }
                 SealBatchLocked();
-                _pending.Insert(0, rest); // before anything accepted while this write ran
-                _pendingBytes += rest.Length;
+                _pending.InsertRange(0, rest);
+                foreach (var segment in rest) _pendingBytes += segment.Length;
                 CheckBusyLocked();
             }
+            // A caller that keeps the output idle writing batches itself never involves the loop:
+            // it frees the buffers its writes emptied.
+            else RecycleBatchesLocked();
             // Bytes accepted meanwhile (and a drain that stood aside for this write) need the loop;
             // so does a close or half-close that waits for everything to be written.
             if ((_pendingBytes > 0 || _batchUsed > _batchStart || Volatile.Read(ref _flushWaiting)) && !_drainScheduled)

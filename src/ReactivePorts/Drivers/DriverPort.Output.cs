@@ -8,7 +8,7 @@ public sealed partial class DriverPort
 {
     // Everything below is guarded by _writeGate: writers on any thread accept bytes here, and the
     // loop drains them into the driver. No user or driver code runs under it.
-    private readonly object _writeGate = new();
+    private readonly Lock _writeGate = new();
     private long _highWatermark;
     private long _lowWatermark;
     private List<ReadOnlyMemory<byte>> _pending = new();
@@ -91,12 +91,55 @@ public sealed partial class DriverPort
         return true;
     }
 
+    /// <summary>Accepts all <paramref name="payloads"/> (each framed), in order and at once, unless the port is busy; any thread.</summary>
+    /// <remarks>
+    /// One command, like one payload: a batch that is accepted goes in whole, even past the high
+    /// mark, and only later writes find the port busy. One lock and one drain for all of them.
+    /// </remarks>
+    internal bool TryAcceptMany(IReadOnlyList<ReadOnlyMemory<byte>> payloads, bool force)
+    {
+        bool schedule;
+        lock (_writeGate)
+        {
+            ThrowIfInputClosed();
+            if (!force && (_busy || _waiting.Count > 0)) return false;
+            bool idle = OutputIdleLocked();
+            AppendManyLocked(payloads);
+            // Erlang's rule, as for one frame: to an idle output the caller writes the batch itself.
+            if (idle && TryTakeDirectBatchLocked()) goto Direct;
+            schedule = !_drainScheduled;
+            _drainScheduled = true;
+            if (!_busy) CheckBusyLocked();
+        }
+        if (schedule) ScheduleDrain();
+        return true;
+    Direct:
+        WriteDirectBatch();
+        return true;
+    }
+
+    private void AppendManyLocked(IReadOnlyList<ReadOnlyMemory<byte>> payloads)
+    {
+        for (int i = 0; i < payloads.Count; i++) AppendLocked(payloads[i].Span);
+    }
+
+    /// <summary>Accepts the payloads now, or when the port is ready again (in order); any thread.</summary>
+    internal ValueTask AcceptManyAsync(IReadOnlyList<ReadOnlyMemory<byte>> payloads, CancellationToken cancellationToken)
+    {
+        if (TryAcceptMany(payloads, force: false)) return ValueTask.CompletedTask;
+        return WaitToAccept(new WaitingWrite(this, default, payloads), cancellationToken);
+    }
+
     /// <summary>Accepts the payload now, or when the port is ready again (in order); any thread.</summary>
     internal ValueTask AcceptAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
         if (TryAccept(payload.Span, force: false)) return ValueTask.CompletedTask;
+        return WaitToAccept(new WaitingWrite(this, payload, null), cancellationToken);
+    }
+
+    private ValueTask WaitToAccept(WaitingWrite waiting, CancellationToken cancellationToken)
+    {
         if (cancellationToken.IsCancellationRequested) return ValueTask.FromCanceled(cancellationToken);
-        var waiting = new WaitingWrite(this, payload);
         // Registered before the waiter is visible to other threads, so admitting it (which disposes
         // the registration) can never race with creating it.
         waiting.RegisterCancellation(cancellationToken);
@@ -118,7 +161,9 @@ public sealed partial class DriverPort
         if (acceptedMeanwhile)
         {
             waiting.Complete();
-            return TryAccept(payload.Span, force: true) ? ValueTask.CompletedTask : default;
+            if (waiting.Batch is { } batch) TryAcceptMany(batch, force: true);
+            else TryAccept(waiting.Payload.Span, force: true);
+            return ValueTask.CompletedTask;
         }
         return new ValueTask(waiting.Task);
     }
@@ -147,6 +192,7 @@ public sealed partial class DriverPort
             payload.CopyTo(frame[header..]);
             _batchUsed += frame.Length;
             _pendingBytes += frame.Length;
+            _streamEnd += frame.Length;
             return;
         }
         AppendSlow(payload);
@@ -184,7 +230,9 @@ public sealed partial class DriverPort
                 // the buffer to later writes, so a buffer serves many drains.
                 int size = (int)Math.Clamp(Math.Max(Math.Max(_pendingBytes, _batch?.Length ?? 0) * 2, encoded), 4096, MaxBatch);
                 size = Math.Max(size, (int)encoded);
-                if (_batch is not null) (_retired ??= new()).Add(_batch); // slices of it may still be in flight
+                // Slices of it may still be pending, queued or being written: it is free once the
+                // output has written everything up to its last byte.
+                if (_batch is not null) (_retired ??= new()).Enqueue((_batch, _streamEnd));
                 _batch = TakeFreeBatch(size) ?? GC.AllocateUninitializedArray<byte>(size); // every byte handed out is written first
                 _batchStart = _batchUsed = 0;
             }
@@ -193,17 +241,21 @@ public sealed partial class DriverPort
             _batchUsed = _batchWriter.Position;
         }
         _pendingBytes += encoded;
+        _streamEnd += encoded;
     }
 
     // Batch buffers whose slices the driver no longer holds are used again (drivers that say so:
     // SpawnDriver writes what OnOutput gets or queues it with Enqueue, and keeps nothing else), so
-    // a steady stream of small writes allocates nothing. Guarded by _writeGate.
-    private List<byte[]>? _retired; // replaced batches, possibly with slices still pending or queued
+    // a steady stream of small writes allocates nothing. The output is one stream in the order of
+    // acceptance, so a buffer is free once the bytes written reach the stream offset of its last
+    // byte. Guarded by _writeGate.
+    private Queue<(byte[] Buffer, long End)>? _retired; // replaced batches and the stream offset their bytes end at
     private Stack<byte[]>? _free;   // batches known to be unreferenced, at most MaxFreeBatches
+    private long _streamEnd;        // bytes ever accepted (the stream offset of the next byte accepted)
 
-    // As many as the busy allowance spans (256 KiB in flight, 64 KiB batches): a saturated stream
-    // then cycles through the same few buffers.
-    private const int MaxFreeBatches = 4;
+    // As many as a saturated stream has in flight (the pipe's 64 KiB allowance, the busy marks and
+    // a batch accepted past them): it then cycles through the same few buffers.
+    private const int MaxFreeBatches = 6;
 
     private byte[]? TakeFreeBatch(int size)
     {
@@ -212,21 +264,27 @@ public sealed partial class DriverPort
     }
 
     /// <summary>
-    /// Under the gate, when nothing is pending, queued or being written (loop thread): every slice
-    /// handed out has been written, so the current batch starts over and a retired one is kept.
+    /// Under the gate, on the loop with the driver queue's size just mirrored, or after a direct
+    /// write (the mirror can only be too high then, as only the loop changes the queue and it
+    /// mirrors every change before it lets go of its output): frees the retired
+    /// batches whose bytes have all been written, and starts the current batch over when
+    /// everything accepted has been written.
     /// </summary>
     private void RecycleBatchesLocked()
     {
-        if (!_driver.ReleasesOutput || _pending.Count > 0 || _queueBytes > 0 || _directBytes > 0 || _loopOutput || _queue.Size > 0) return;
-        // The current batch starts over only when nothing unsealed sits in it.
-        if (_batchUsed == _batchStart) _batchStart = _batchUsed = 0;
-        if (_retired is { Count: > 0 } retired)
+        // Mid-drain the driver holds slices that are neither written nor queued yet.
+        if (!_driver.ReleasesOutput || _loopOutput) return;
+        // Bytes handed to the driver (by drains, or written by callers) less those it still queues.
+        // Read without ordering against direct writers, which add theirs after the write: at worst
+        // this is too low, and buffers come back a little later.
+        long written = Volatile.Read(ref _bytesOut) - _queueBytes;
+        while (_retired is { Count: > 0 } retired && retired.Peek().End <= written)
         {
+            var buffer = retired.Dequeue().Buffer;
             var free = _free ??= new();
-            foreach (var buffer in retired)
-                if (free.Count < MaxFreeBatches && buffer.Length == MaxBatch) free.Push(buffer);
-            retired.Clear();
+            if (free.Count < MaxFreeBatches && buffer.Length == MaxBatch) free.Push(buffer);
         }
+        if (written == _streamEnd && _batchUsed == _batchStart && _directBytes == 0) _batchStart = _batchUsed = 0;
     }
 
     /// <summary>Closes the current batch: its bytes become one pending segment.</summary>
@@ -380,6 +438,8 @@ public sealed partial class DriverPort
             _pending.Clear();
             _batch = null;
             _pendingBytes = 0;
+            _retired = null; // their bytes will never be written: nothing to wait for
+
         }
         _queue.Clear();
         // A close waiting for the flush reports what was lost; set before the empty queue completes it.
@@ -428,7 +488,8 @@ public sealed partial class DriverPort
             {
                 _waiting.Dequeue();
                 if (!next.TryClaim()) continue; // canceled meanwhile
-                AppendLocked(next.Payload.Span);
+                if (next.Batch is { } batch) AppendManyLocked(batch);
+                else AppendLocked(next.Payload.Span);
                 (admitted ??= new()).Add(next);
                 schedule |= !_drainScheduled;
                 _drainScheduled = true;
@@ -439,7 +500,7 @@ public sealed partial class DriverPort
                 ready = _readyCallbacks;
                 _readyCallbacks = new();
             }
-            if (drained || queueSize == 0) RecycleBatchesLocked();
+            if (queueSize >= 0) RecycleBatchesLocked();
             publish = _busy != _busyNoted;
             _busyNoted = _busy;
             empty = _pendingBytes + _drainingBytes + _directBytes + _queueBytes == 0;
@@ -523,13 +584,16 @@ public sealed partial class DriverPort
         }
     }
 
-    private sealed class WaitingWrite(DriverPort port, ReadOnlyMemory<byte> payload)
+    /// <summary>A write waiting for the port to be ready: one payload, or a batch of them.</summary>
+    private sealed class WaitingWrite(DriverPort port, ReadOnlyMemory<byte> payload, IReadOnlyList<ReadOnlyMemory<byte>>? batch)
     {
         private readonly TaskCompletionSource _tcs = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private int _claimed;
         private CancellationTokenRegistration _registration;
 
         public ReadOnlyMemory<byte> Payload { get; } = payload;
+
+        public IReadOnlyList<ReadOnlyMemory<byte>>? Batch { get; } = batch;
 
         public Task Task => _tcs.Task;
 
@@ -557,6 +621,6 @@ public sealed partial class DriverPort
             _tcs.TrySetException(error);
         }
 
-        public override string ToString() => $"{Payload.Length} B waiting on {port.DriverName}";
+        public override string ToString() => Batch is { } b ? $"{b.Count} payloads waiting on {port.DriverName}" : $"{Payload.Length} B waiting on {port.DriverName}";
     }
 }

@@ -23,9 +23,11 @@ internal sealed class ReactivePortsBench
     private readonly string _impl;
     private readonly bool _zeroCopy;
     private readonly int? _pipeSize;
+    private readonly int _batch;
 
-    private ReactivePortsBench(string impl, bool zeroCopy, int? pipeSize)
+    private ReactivePortsBench(string impl, bool zeroCopy, int? pipeSize, int batch)
     {
+        _batch = batch;
         _impl = impl;
         _zeroCopy = zeroCopy;
         _pipeSize = pipeSize;
@@ -36,6 +38,7 @@ internal sealed class ReactivePortsBench
         string impl = "reactiveports";
         bool zeroCopy = false;
         int? pipeSize = null;
+        int batch = 1;
         int i = 0;
         for (; i < args.Length && args[i].StartsWith("--", StringComparison.Ordinal); i++)
         {
@@ -44,11 +47,12 @@ internal sealed class ReactivePortsBench
                 case "--zero-copy": zeroCopy = true; break;
                 case "--pipe-size": pipeSize = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
                 case "--name": impl = args[++i]; break;
+                case "--batch": batch = args[++i] == "auto" ? -1 : int.Parse(args[i], System.Globalization.CultureInfo.InvariantCulture); break;
                 default: Console.Error.WriteLine($"unknown option {args[i]}"); return 2;
             }
         }
         var opt = Bench.Options.Parse(args[i..]);
-        var bench = new ReactivePortsBench(impl, zeroCopy, pipeSize);
+        var bench = new ReactivePortsBench(impl, zeroCopy, pipeSize, batch);
         Bench.Info(impl, $"ReactivePorts runtime {Environment.Version} cpus {Environment.ProcessorCount} serverGC {GCSettings.IsServerGC} zeroCopy {zeroCopy} pipeSize {pipeSize?.ToString() ?? "default"} test {opt.Test} secs {opt.Seconds} trials {opt.Trials}");
         try
         {
@@ -83,6 +87,8 @@ internal sealed class ReactivePortsBench
         if (s_loop is not null) spec = spec.WithScheduler(s_loop); // experiments only: RP_SPIN_US=…
         if (_zeroCopy) spec = spec.WithZeroCopy();
         if (_pipeSize is { } size) spec = spec.WithPipeSize(size);
+        if (Environment.GetEnvironmentVariable("RP_BUSY_HIGH") is { } high) // experiments only
+            spec = spec.WithBusyMarks(long.Parse(high, System.Globalization.CultureInfo.InvariantCulture), long.Parse(high, System.Globalization.CultureInfo.InvariantCulture) / 2);
         return spec;
     }
 
@@ -145,7 +151,12 @@ internal sealed class ReactivePortsBench
         long sent;
         try
         {
-            sent = await WritePacketsAsync(port, size, Bench.Deadline(seconds), checker.Done);
+            // --batch auto: as many packets per call as .NET Process's writer puts in one WriteAsync
+            // (up to 256 KiB), for payloads the port coalesces (up to 16 KiB); bigger ones one by one.
+            int batch = _batch >= 0 ? _batch : size <= 16 * 1024 ? Bench.PacketsPerBatch(size) : 1;
+            sent = batch > 1
+                ? await WriteBatchesAsync(port, size, batch, Bench.Deadline(seconds), checker.Done)
+                : await WritePacketsAsync(port, size, Bench.Deadline(seconds), checker.Done);
             port.CompleteInput();
             await EndCat(port, checker.Done);
         }
@@ -176,6 +187,35 @@ internal sealed class ReactivePortsBench
             if (!write.IsCompleted) s_waits++;
             await write;
             seq++;
+        }
+        return seq;
+    }
+
+    /// <summary>
+    /// <paramref name="batch"/> packets per WriteBatchAsync (the port frames each); the payloads are
+    /// slices of one buffer, rewritten after each batch is accepted.
+    /// </summary>
+    private static async Task<long> WriteBatchesAsync(Port port, int size, int batch, long deadline, Task failed)
+    {
+        var buffer = new byte[size * batch];
+        var payloads = new ReadOnlyMemory<byte>[batch];
+        for (var k = 0; k < batch; k++)
+        {
+            payloads[k] = buffer.AsMemory(k * size, size);
+            for (var i = 8; i < size - 1; i++) buffer[k * size + i] = Bench.PatternByte(i);
+        }
+        long seq = 0;
+        while (Stopwatch.GetTimestamp() < deadline && !failed.IsCompleted)
+        {
+            for (var k = 0; k < batch; k++, seq++)
+            {
+                var payload = buffer.AsSpan(k * size, size);
+                BinaryPrimitives.WriteUInt64BigEndian(payload, (ulong)seq);
+                payload[size - 1] = (byte)seq;
+            }
+            var write = port.WriteBatchAsync(payloads);
+            if (!write.IsCompleted) s_waits++;
+            await write;
         }
         return seq;
     }
