@@ -17,60 +17,52 @@ public sealed partial class PollScheduler
     }
 
     // The donation slab: reads whose bytes are given away (owned delivery) go into it one after
-    // another, so a payload is a slice of the read (no copy when a whole read fits the slab), and a
-    // slab serves many small reads. Under the large-object threshold, so slabs die young in gen0.
+    // another, so a payload is a slice of the read, and a slab serves many small reads. A read that
+    // does not fit the rest of the slab goes on into the next one (readv with both), so no read is
+    // ever copied or cut short. Under the large-object threshold, so slabs die young in gen0.
     private const int SlabSize = 64 * 1024;
     private byte[]? _slab;
     private int _slabUsed;
+    private byte[]? _nextSlab; // the second half of a read that fitted the first: kept for the next one
 
     /// <summary>
-    /// Where to read up to <paramref name="max"/> bytes that will be donated (loop thread), straight
-    /// into the slab, when that can take a whole read: the rest of the current slab if <paramref name="max"/>
-    /// fits, or a fresh slab when the current one is more than half used. Otherwise false: read into
-    /// the shared buffer and <see cref="Donate"/> a copy, so a read is never cut short by a slab's end
-    /// (a read's size decides how a stream is buffered, and a reader that pauses relies on it).
-    /// After a direct read, <see cref="CommitDonation"/> what was read: those bytes are never written again.
+    /// Where to read up to <paramref name="max"/> bytes that will be donated (loop thread): the rest
+    /// of the current slab, and when that is shorter than <paramref name="max"/>, the start of the
+    /// next slab as well (<paramref name="second"/>, empty otherwise; at most one slab, so enlarged
+    /// pipes are read a slab or more at a time). Read into both in order, then
+    /// <see cref="CommitDonation"/> what was read: those bytes are never written again.
     /// </summary>
-    internal bool TryGetDonationSpace(int max, out Memory<byte> space)
+    internal void GetDonationSpace(int max, out Memory<byte> first, out Memory<byte> second)
     {
-        space = default;
-        if (max > SlabSize)
+        if (_slab is null || _slabUsed == SlabSize)
         {
-            // Enlarged pipes: reads are taken a slab (or at least half of one) at a time, straight
-            // into it, rather than copied out of a read buffer into large-object arrays.
-            if (_slab is null || SlabSize - _slabUsed < SlabSize / 2)
-            {
-                _slab = GC.AllocateUninitializedArray<byte>(SlabSize);
-                _slabUsed = 0;
-            }
-            space = _slab.AsMemory(_slabUsed);
-            return true;
-        }
-        if (_slab is null || SlabSize - _slabUsed < max)
-        {
-            if (_slab is not null && SlabSize - _slabUsed >= SlabSize / 2) return false;
-            _slab = GC.AllocateUninitializedArray<byte>(SlabSize);
+            _slab = _nextSlab ?? GC.AllocateUninitializedArray<byte>(SlabSize);
+            _nextSlab = null;
             _slabUsed = 0;
         }
-        space = _slab.AsMemory(_slabUsed, max);
-        return true;
+        int rest = SlabSize - _slabUsed;
+        if (rest >= max)
+        {
+            first = _slab.AsMemory(_slabUsed, max);
+            second = default;
+            return;
+        }
+        first = _slab.AsMemory(_slabUsed, rest);
+        _nextSlab ??= GC.AllocateUninitializedArray<byte>(SlabSize);
+        second = _nextSlab.AsMemory(0, Math.Min(max - rest, SlabSize));
     }
 
-    /// <summary>Marks <paramref name="count"/> bytes of the space last returned as given away.</summary>
-    internal void CommitDonation(int count) => _slabUsed += count;
-
-    /// <summary>Copies <paramref name="bytes"/> into the rest of the slab, or into an array of their own when they do not fit (the slab is kept for later reads), and gives the copy away.</summary>
-    internal ReadOnlyMemory<byte> Donate(ReadOnlySpan<byte> bytes)
+    /// <summary>Marks the first <paramref name="count"/> bytes of the space last returned as given away.</summary>
+    internal void CommitDonation(int count)
     {
-        if (_slab is null || SlabSize - _slabUsed < bytes.Length)
+        int rest = SlabSize - _slabUsed;
+        if (count <= rest)
         {
-            var own = GC.AllocateUninitializedArray<byte>(bytes.Length);
-            bytes.CopyTo(own);
-            return own;
+            _slabUsed += count;
+            return;
         }
-        var copy = _slab.AsMemory(_slabUsed, bytes.Length);
-        bytes.CopyTo(copy.Span);
-        _slabUsed += bytes.Length;
-        return copy;
+        _slab = _nextSlab;
+        _nextSlab = null;
+        _slabUsed = count - rest;
     }
 }

@@ -64,34 +64,31 @@ internal sealed partial class SpawnDriver : PortDriver
         bool donate = !isStderr && !_zeroCopy;
         for (int reads = 0; reads < 8; reads++)
         {
-            // Owned delivery reads straight into the loop's donation slab when a whole read fits
-            // (payloads are slices of the read, no copy), else into the shared buffer and donates a
-            // copy; zero-copy and stderr read into the loop's shared buffer. A read always asks for
-            // _readSize bytes.
-            Memory<byte> space = default;
-            bool direct = donate && loop.TryGetDonationSpace(_readSize, out space);
-            if (!direct) space = loop.GetReadBuffer(_readSize).AsMemory(0, _readSize);
-            nint n = Libc.Read(fd.Fd, space.Span);
+            // Owned delivery reads straight into the loop's donation slabs (payloads are slices of
+            // the read, never copied); zero-copy and stderr read into the loop's shared buffer. A
+            // read always asks for _readSize bytes.
+            Memory<byte> space, next = default;
+            if (donate) loop.GetDonationSpace(_readSize, out space, out next);
+            else space = loop.GetReadBuffer(_readSize).AsMemory(0, _readSize);
+            nint n = next.IsEmpty ? Libc.Read(fd.Fd, space.Span) : Libc.ReadV(fd.Fd, space.Span, next.Span);
             if (n > 0)
             {
-                var bytes = space[..(int)n];
-                if (direct)
+                if (donate)
                 {
                     loop.CommitDonation((int)n);
-                    Port.DeliverData(bytes, ChunkOwnership.Donated);
-                }
-                else if (donate)
-                {
-                    Port.DeliverData(loop.Donate(bytes.Span), ChunkOwnership.Donated);
+                    // A read that went on into the next slab is two chunks; a frame across them is
+                    // put together by the decoder.
+                    Port.DeliverData(space[..Math.Min((int)n, space.Length)], ChunkOwnership.Donated);
+                    if (n > space.Length) Port.DeliverData(next[..((int)n - space.Length)], ChunkOwnership.Donated);
                 }
                 else
                 {
-                    Deliver(bytes, isStderr);
+                    Deliver(space[..(int)n], isStderr);
                 }
                 // A short read drained the pipe: skip the extra read that would only say EAGAIN.
                 // Delivery may have stopped this stream (a framing error, the subscriber failed, the
                 // port closed): its descriptor is closed then, and its number must not be read again.
-                if (n < space.Length || Port.IsInputPaused || !ReferenceEquals(fd, isStderr ? _stderr : _stdout)) return;
+                if (n < space.Length + next.Length || Port.IsInputPaused || !ReferenceEquals(fd, isStderr ? _stderr : _stdout)) return;
                 continue;
             }
             if (n == -Libc.EAGAIN) return;

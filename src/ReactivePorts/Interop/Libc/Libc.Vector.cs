@@ -46,6 +46,16 @@ internal static unsafe partial class Libc
         }
     }
 
+    /// <summary>readv(2) into two buffers, <paramref name="first"/> filled before <paramref name="second"/>; as <see cref="ReadV(int, ReadOnlySpan{IoVector})"/>.</summary>
+    internal static nint ReadV(int fd, Span<byte> first, Span<byte> second)
+    {
+        fixed (byte* a = first, b = second)
+        {
+            Span<IoVector> iov = [new IoVector(a, first.Length), new IoVector(b, second.Length)];
+            return ReadV(fd, iov);
+        }
+    }
+
     /// <summary>
     /// writev(2) from up to <see cref="IOV_MAX"/> pinned buffers, retrying EINTR. Returns the byte
     /// count written, which may be short on a non-blocking descriptor, or -errno.
