@@ -3,8 +3,9 @@
 # Each cell is "value (ratio)", ratio = value / limit, where the limit is the better of the two C
 # columns for that metric in the same run (max for throughput and spawn rate, min for latency).
 # A blank cell: not measured; "FAIL": the program reported a failure for that test (see the FAIL
-# lines). Under each metric, the rows "↳ zero-copy" and "↳ 1 MiB pipes" are ReactivePorts with
-# WithZeroCopy() / WithPipeSize(1 << 20), against the same limit (default pipes).
+# lines). Under each metric, the rows "↳ one WriteAsync per packet", "↳ zero-copy" and "↳ 1 MiB
+# pipes" are ReactivePorts writing packets one by one (the main column batches them with
+# WriteBatchAsync), with WithZeroCopy() / WithPipeSize(1 << 20), against the same limit (default pipes).
 # Based on the team's anchors (shared/anchors/report.awk).
 
 function runof(file,   r) {
@@ -56,7 +57,8 @@ BEGIN {
     head["dotnet"] = ".NET Process"
     head["cliwrap"] = "CliWrap 3.10.5"
     head["reactiveports"] = "**ReactivePorts**"
-    nvar = split("reactiveports-zc reactiveports-1m", variants, " ")
+    nvar = split("reactiveports-1by1 reactiveports-zc reactiveports-1m", variants, " ")
+    vlabel["reactiveports-1by1"] = "↳ ReactivePorts one `WriteAsync` per packet"
     vlabel["reactiveports-zc"] = "↳ ReactivePorts zero-copy (`WithZeroCopy()`)"
     vlabel["reactiveports-1m"] = "↳ ReactivePorts 1 MiB pipes (`WithPipeSize(1<<20)`)"
     nkey = split("raw.MBps pkt64.pps pkt64.MBps pkt1k.pps pkt1k.MBps pkt64k.pps pkt64k.MBps rtt.p50us rtt.p99us spawn1.per_s spawn8.per_s", keys, " ")

@@ -78,13 +78,19 @@ for r in $(seq "$RUNS"); do
         if [ "$g" != rtt ]; then
             bench cliwrap "$g" "${NET[@]}" cliwrap "$g" "$SECS" "$TRIALS"
         fi
-        bench reactiveports "$g" "${NET[@]}" reactiveports "$g" "$SECS" "$TRIALS"
+        # Packets are sent as a careful user sends many of them: WriteBatchAsync, as many per call
+        # as .NET Process's writer puts in one WriteAsync (payloads up to 16 KiB; larger ones one
+        # WriteAsync each). The 1by1 row sends one WriteAsync per packet.
+        bench reactiveports "$g" "${NET[@]}" reactiveports --batch auto "$g" "$SECS" "$TRIALS"
+        case "$g" in pkt*)
+            bench reactiveports-1by1 "$g" "${NET[@]}" reactiveports --name reactiveports-1by1 "$g" "$SECS" "$TRIALS" ;;
+        esac
         # Extra rows: explicit zero-copy delivery, and 1 MiB pipes (the targets hold for the defaults).
         if [ "$g" != spawn ]; then
-            bench reactiveports-zc "$g" "${NET[@]}" reactiveports --zero-copy --name reactiveports-zc "$g" "$SECS" "$TRIALS"
+            bench reactiveports-zc "$g" "${NET[@]}" reactiveports --batch auto --zero-copy --name reactiveports-zc "$g" "$SECS" "$TRIALS"
         fi
         if [ "$g" != spawn ] && [ "$g" != rtt ]; then
-            bench reactiveports-1m "$g" "${NET[@]}" reactiveports --pipe-size 1048576 --name reactiveports-1m "$g" "$SECS" "$TRIALS"
+            bench reactiveports-1m "$g" "${NET[@]}" reactiveports --batch auto --pipe-size 1048576 --name reactiveports-1m "$g" "$SECS" "$TRIALS"
         fi
     done > "results/run$r.txt"
 done

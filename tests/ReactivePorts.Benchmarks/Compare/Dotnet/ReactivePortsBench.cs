@@ -1,10 +1,11 @@
 // ReactivePortsBench — the library under test, written as a careful user of its public API.
-//   ReactivePorts.Benchmarks compare reactiveports [--zero-copy] [--pipe-size BYTES] [--name NAME] TEST [SECS [TRIALS]]
+//   ReactivePorts.Benchmarks compare reactiveports [--zero-copy] [--pipe-size BYTES] [--batch N|auto] [--name NAME] TEST [SECS [TRIALS]]
 //   TEST: all | raw | pkt | pkt64 | pkt1k | pkt64k | rtt | spawn | alloc | idle
 // Throughput: Port.SpawnExecutable("/bin/cat") (stream framing for raw, {packet,4} for packets);
-// one task sends with port.WriteAsync (raw: 64 KiB chunks; packets: one WriteAsync per packet, the
-// port frames and coalesces them), the subscriber checks every byte / packet in OnNext, on the loop
-// thread, one OnNext per packet. Default options (busy marks 8192/4096, owned payloads, 64 KiB
+// one task sends (raw: WriteAsync of 64 KiB chunks; packets: one WriteAsync per packet, the port
+// frames and coalesces them, or with --batch N|auto, N payloads per WriteBatchAsync, auto = as many
+// as .NET Process's writer puts in one WriteAsync, for payloads up to 16 KiB), the subscriber checks
+// every byte / packet in OnNext, on the loop thread, one OnNext per packet. Default options (busy marks 8192/4096, owned payloads, 64 KiB
 // pipes) unless --zero-copy / --pipe-size.
 // RTT: WriteAsync one 64-byte packet, await its echo (a TaskCompletionSource set in OnNext).
 // Spawn: Port.SpawnExecutable("/bin/true").Open(), subscribe, wait for Exit (status 0), from 1
