@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Reactive.Concurrency;
 using ReactivePorts.Framing;
 
 namespace ReactivePorts.Tests.Ports;
@@ -87,5 +88,44 @@ public sealed class WritePathTests
             }
         });
         Assert.True(error is IOException or ObjectDisposedException, error.ToString());
+    }
+
+    /// <summary>
+    /// A small write to an idle port, not right after another, goes to the child from the caller's
+    /// thread (Erlang's rule for an idle port): it arrives while the loop is held up, so a request
+    /// and its reply never wait for a hop to the loop.
+    /// </summary>
+    [Fact(Timeout = 30000)]
+    public async Task WriteAsync_SparseSmallWrite_IsWrittenByTheCaller_NotTheLoop()
+    {
+        string dir = Directory.CreateTempSubdirectory("rp-direct-").FullName;
+        try
+        {
+            string fifo = await PortTestKit.MakeFifo(dir);
+            await using var port = PortTestKit.Sh("exec head -c 5 > \"$0\"", fifo).Open();
+            port.Output.Subscribe(_ => { }, _ => { }, () => { });
+            var read = Task.Run(() => File.ReadAllText(fifo)); // ends when head has written 5 bytes and exited
+            using var release = new ManualResetEventSlim();
+            var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            port.Scheduler.Schedule(() =>
+            {
+                held.SetResult();
+                release.Wait(Timeout);
+            });
+            await held.Task.WaitAsync(Timeout);
+            try
+            {
+                await port.WriteAsync("hello"u8.ToArray()).AsTask().WaitAsync(Timeout);
+                Assert.Equal("hello", await read.WaitAsync(Timeout));
+            }
+            finally
+            {
+                release.Set();
+            }
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
     }
 }
