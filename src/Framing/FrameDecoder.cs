@@ -69,6 +69,49 @@ public abstract class FrameDecoder
     }
 
     /// <summary>
+    /// The missing bytes of a frame being assembled across chunks, as writable memory: a reader may
+    /// read the next bytes of the input straight into it and then <see cref="CommitAssembly"/> them,
+    /// instead of reading into a chunk the decoder copies from (the frame's bytes then cross memory
+    /// once, from the kernel into the packet). Empty when no frame is being assembled, or when the
+    /// format does not assemble frames of a known size (only length-prefixed formats do).
+    /// </summary>
+    /// <remarks>Valid until the next call on the decoder.</remarks>
+    public virtual Memory<byte> GetAssemblySpace() => Memory<byte>.Empty;
+
+    /// <summary>
+    /// Takes the first <paramref name="count"/> bytes of <see cref="GetAssemblySpace"/> as the next
+    /// bytes of the input, as <see cref="Decode(ReadOnlyMemory{byte}, ChunkOwnership, IPacketSink)"/>
+    /// would; delivers the frame to <paramref name="sink"/> once it is complete.
+    /// </summary>
+    /// <param name="count">How many bytes were written at the start of the assembly space.</param>
+    /// <param name="ownership">How the frame is delivered when complete, as for <c>Decode</c>.</param>
+    /// <param name="sink">Receives the frame, if this completes it.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="sink"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is negative or larger than the assembly space, or <paramref name="ownership"/> is not a defined value.</exception>
+    /// <exception cref="InvalidOperationException">The decoder is faulted or was re-entered.</exception>
+    public void CommitAssembly(int count, ChunkOwnership ownership, IPacketSink sink)
+    {
+        Enter(sink, ownership);
+        if ((uint)count > (uint)GetAssemblySpace().Length)
+        {
+            Exit();
+            ThrowHelper.ThrowAssemblyCountOutOfRange(count, GetAssemblySpace().Length);
+        }
+
+        if (count > 0)
+        {
+            OnAssembled(count, ownership, sink);
+        }
+
+        Exit();
+    }
+
+    /// <summary>Adds <paramref name="count"/> bytes written into the assembly space (at least one, at most all of it) to the frame.</summary>
+    private protected virtual void OnAssembled(int count, ChunkOwnership ownership, IPacketSink sink)
+    {
+    }
+
+    /// <summary>
     /// Signals the end of input: delivers an unterminated line tail as a <see cref="LineEnding.NoEol"/>
     /// piece and reports a frame the input ended inside, then resets the decoder.
     /// </summary>

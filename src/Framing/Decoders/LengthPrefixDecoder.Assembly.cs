@@ -41,6 +41,18 @@ internal sealed partial class LengthPrefixDecoder
         _frameLength = length;
     }
 
+    public override Memory<byte> GetAssemblySpace() =>
+        _frame is { } frame ? frame.AsMemory(_frameFill, _frameLength - _frameFill) : Memory<byte>.Empty;
+
+    private protected override void OnAssembled(int count, ChunkOwnership ownership, IPacketSink sink)
+    {
+        _frameFill += count;
+        if (_frameFill == _frameLength)
+        {
+            DeliverFrame(ownership, sink);
+        }
+    }
+
     /// <summary>Adds the chunk's first bytes to the frame being assembled; delivers it when complete. Returns the bytes used.</summary>
     private int ContinueFrame(ReadOnlySpan<byte> span, ChunkOwnership ownership, IPacketSink sink)
     {
@@ -48,11 +60,18 @@ internal sealed partial class LengthPrefixDecoder
         var n = Math.Min(_frameLength - _frameFill, span.Length);
         span[..n].CopyTo(frame.AsSpan(_frameFill));
         _frameFill += n;
-        if (_frameFill < _frameLength)
+        if (_frameFill == _frameLength)
         {
-            return n;
+            DeliverFrame(ownership, sink);
         }
 
+        return n;
+    }
+
+    /// <summary>Delivers the frame just completed and forgets it.</summary>
+    private void DeliverFrame(ChunkOwnership ownership, IPacketSink sink)
+    {
+        var frame = _frame!;
         var length = _frameLength;
         ResetFrame();
 
@@ -73,7 +92,6 @@ internal sealed partial class LengthPrefixDecoder
         }
 
         sink.OnPacket(new Packet(payload));
-        return n;
     }
 
     private void ResetFrame()

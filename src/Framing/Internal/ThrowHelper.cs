@@ -21,6 +21,10 @@ internal static class ThrowHelper
         throw new ArgumentOutOfRangeException(nameof(ownership), ownership, "Unknown chunk ownership.");
 
     [DoesNotReturn]
+    public static void ThrowAssemblyCountOutOfRange(int count, int space) =>
+        throw new ArgumentOutOfRangeException(nameof(count), count, $"The count must be between 0 and the assembly space's {space} bytes.");
+
+    [DoesNotReturn]
     public static void ThrowDecoderBusy() =>
         throw new InvalidOperationException(
             "The decoder cannot be used: an earlier call did not return normally (its packet sink threw) or the decoder was re-entered from its sink.");

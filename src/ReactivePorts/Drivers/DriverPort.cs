@@ -105,6 +105,31 @@ public sealed partial class DriverPort : IPacketSink, ILoopShutdownListener
         }
     }
 
+    /// <summary>
+    /// The missing bytes of a frame being assembled across reads (see
+    /// <see cref="FrameDecoder.GetAssemblySpace"/>): a driver may read straight into them and then
+    /// <see cref="CommitAssembly"/>, so a large packet is not read into a buffer and copied. Empty
+    /// when no frame is being assembled or the port no longer takes data (loop thread).
+    /// </summary>
+    internal Memory<byte> AssemblySpace =>
+        _state == State.Closed || _framingError != null || _eofDelivered ? Memory<byte>.Empty : _decoder.GetAssemblySpace();
+
+    /// <summary>Takes <paramref name="count"/> bytes read into <see cref="AssemblySpace"/> as the next input, as <see cref="DeliverData"/> would (loop thread).</summary>
+    internal void CommitAssembly(int count, ChunkOwnership ownership)
+    {
+        if (_options.ZeroCopy && ownership == ChunkOwnership.Borrowed) ownership = ChunkOwnership.Transient;
+        var previous = t_delivering;
+        t_delivering = this;
+        try
+        {
+            _decoder.CommitAssembly(count, ownership, this);
+        }
+        finally
+        {
+            t_delivering = previous;
+        }
+    }
+
     void IPacketSink.OnPacket(Packet packet)
     {
         // From the decoder, inside DeliverData or DeliverEof, which mark the thread as delivering.

@@ -52,6 +52,28 @@ public sealed class WritePathTests
         Assert.Equal(0, (await port.Exit).ExitCode);
     }
 
+    /// <summary>Packets larger than a read are read straight into the packet; every byte must still be there, in order, whether owned or transient.</summary>
+    [Theory(Timeout = 30000)]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task LargePackets_ReadIntoThePacket_EchoedIntact(bool zeroCopy)
+    {
+        var spec = Port.SpawnExecutable("/bin/cat").WithFraming(FrameFormat.LengthPrefixed(4));
+        await using var port = (zeroCopy ? spec.WithZeroCopy() : spec).Open();
+        int[] sizes = [1 << 20, 65537, 3, 200_000, 65532, 1, 300_000];
+        var sent = sizes.Select((size, i) => { var p = new byte[size]; new Random(i).NextBytes(p); return p; }).ToArray();
+        var received = new List<byte[]>();
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        port.Output.Subscribe(p => received.Add(p.Payload.ToArray()), e => done.TrySetException(e), () => done.TrySetResult());
+        for (int round = 0; round < 3; round++)
+            foreach (var payload in sent) await port.WriteAsync(payload);
+        port.CompleteInput();
+        await done.Task.WaitAsync(Timeout);
+        Assert.Equal(3 * sent.Length, received.Count);
+        for (int i = 0; i < received.Count; i++)
+            Assert.True(sent[i % sent.Length].AsSpan().SequenceEqual(received[i]), $"packet {i} differs");
+    }
+
     [Fact(Timeout = 30000)]
     public async Task WriteAsync_RawStreamThenHalfClose_EveryByteBack()
     {

@@ -64,31 +64,42 @@ internal sealed partial class SpawnDriver : PortDriver
         bool donate = !isStderr && !_zeroCopy;
         for (int reads = 0; reads < 8; reads++)
         {
-            // Owned delivery reads straight into the loop's donation slabs (payloads are slices of
-            // the read, never copied); zero-copy and stderr read into the loop's shared buffer. A
-            // read always asks for _readSize bytes.
+            // The rest of a packet larger than a read goes straight into the packet (the kernel
+            // copies it once); what follows goes where any read goes. Owned delivery reads into the
+            // loop's donation slabs (payloads are slices of the read, never copied); zero-copy and
+            // stderr read into the loop's shared buffer. A read always asks for _readSize bytes
+            // after the packet's rest.
+            var packet = isStderr ? Memory<byte>.Empty : Port.AssemblySpace;
             Memory<byte> space, next = default;
             if (donate) loop.GetDonationSpace(_readSize, out space, out next);
             else space = loop.GetReadBuffer(_readSize).AsMemory(0, _readSize);
-            nint n = next.IsEmpty ? Libc.Read(fd.Fd, space.Span) : Libc.ReadV(fd.Fd, space.Span, next.Span);
+            nint n = packet.IsEmpty && next.IsEmpty
+                ? Libc.Read(fd.Fd, space.Span)
+                : Libc.ReadV(fd.Fd, packet.Span, space.Span, next.Span);
             if (n > 0)
             {
-                if (donate)
+                int inPacket = Math.Min((int)n, packet.Length);
+                int rest = (int)n - inPacket;
+                if (donate && rest > 0) loop.CommitDonation(rest);
+                if (inPacket > 0) Port.CommitAssembly(inPacket, donate ? ChunkOwnership.Donated : ChunkOwnership.Transient);
+                if (rest > 0)
                 {
-                    loop.CommitDonation((int)n);
-                    // A read that went on into the next slab is two chunks; a frame across them is
-                    // put together by the decoder.
-                    Port.DeliverData(space[..Math.Min((int)n, space.Length)], ChunkOwnership.Donated);
-                    if (n > space.Length) Port.DeliverData(next[..((int)n - space.Length)], ChunkOwnership.Donated);
-                }
-                else
-                {
-                    Deliver(space[..(int)n], isStderr);
+                    if (donate)
+                    {
+                        // A read that went on into the next slab is two chunks; a frame across them
+                        // is put together by the decoder.
+                        Port.DeliverData(space[..Math.Min(rest, space.Length)], ChunkOwnership.Donated);
+                        if (rest > space.Length) Port.DeliverData(next[..(rest - space.Length)], ChunkOwnership.Donated);
+                    }
+                    else
+                    {
+                        Deliver(space[..rest], isStderr);
+                    }
                 }
                 // A short read drained the pipe: skip the extra read that would only say EAGAIN.
                 // Delivery may have stopped this stream (a framing error, the subscriber failed, the
                 // port closed): its descriptor is closed then, and its number must not be read again.
-                if (n < space.Length + next.Length || Port.IsInputPaused || !ReferenceEquals(fd, isStderr ? _stderr : _stdout)) return;
+                if (n < packet.Length + space.Length + next.Length || Port.IsInputPaused || !ReferenceEquals(fd, isStderr ? _stderr : _stdout)) return;
                 continue;
             }
             if (n == -Libc.EAGAIN) return;

@@ -46,12 +46,12 @@ internal static unsafe partial class Libc
         }
     }
 
-    /// <summary>readv(2) into two buffers, <paramref name="first"/> filled before <paramref name="second"/>; as <see cref="ReadV(int, ReadOnlySpan{IoVector})"/>.</summary>
-    internal static nint ReadV(int fd, Span<byte> first, Span<byte> second)
+    /// <summary>readv(2) into up to three buffers, filled in order (empty ones are skipped); as <see cref="ReadV(int, ReadOnlySpan{IoVector})"/>.</summary>
+    internal static nint ReadV(int fd, Span<byte> first, Span<byte> second, Span<byte> third = default)
     {
-        fixed (byte* a = first, b = second)
+        fixed (byte* a = first, b = second, c = third)
         {
-            Span<IoVector> iov = [new IoVector(a, first.Length), new IoVector(b, second.Length)];
+            Span<IoVector> iov = [new IoVector(a, first.Length), new IoVector(b, second.Length), new IoVector(c, third.Length)];
             return ReadV(fd, iov);
         }
     }
