@@ -78,11 +78,7 @@ public sealed partial class DriverPort
             if (!force && (_busy || _waiting.Count > 0)) return false;
             if (TryWriteDirectLocked(payload.Length, out header)) goto Direct;
             AppendLocked(payload);
-            schedule = !_drainScheduled;
-            _drainScheduled = true;
-            // Accepting bytes can only make the port busy; becoming ready is UpdateBusy's job, which
-            // admits the waiting writers at the same time.
-            if (!_busy) CheckBusyLocked();
+            schedule = NoteAppendedLocked();
         }
         if (schedule) ScheduleDrain();
         return true;
@@ -107,15 +103,24 @@ public sealed partial class DriverPort
             AppendManyLocked(payloads);
             // Erlang's rule, as for one frame: to an idle output the caller writes the batch itself.
             if (idle && TryTakeDirectBatchLocked()) goto Direct;
-            schedule = !_drainScheduled;
-            _drainScheduled = true;
-            if (!_busy) CheckBusyLocked();
+            schedule = NoteAppendedLocked();
         }
         if (schedule) ScheduleDrain();
         return true;
     Direct:
         WriteDirectBatch();
         return true;
+    }
+
+    /// <summary>After bytes were appended: a drain is on its way (true: the caller schedules it, outside the gate), and busy is re-evaluated.</summary>
+    private bool NoteAppendedLocked()
+    {
+        bool schedule = !_drainScheduled;
+        _drainScheduled = true;
+        // Accepting bytes can only make the port busy; becoming ready is UpdateBusy's job, which
+        // admits the waiting writers at the same time.
+        if (!_busy) CheckBusyLocked();
+        return schedule;
     }
 
     private void AppendManyLocked(IReadOnlyList<ReadOnlyMemory<byte>> payloads)
