@@ -26,15 +26,8 @@ internal sealed class ChildWatcher(ChildProcess child, DriverPort port) : IPollH
     public void OnReady(PollRegistration registration, PollEvents events)
     {
         if (child.TryReap() is not { } status) return;
-        try
-        {
-            // The status first: whoever waits for it learns it now; closing the pidfd can follow.
-            port.ReportExit(status);
-        }
-        finally
-        {
-            registration.Deselect();
-        }
+        registration.Deselect();
+        port.ReportExit(status);
     }
 
     public void OnStopped(PollRegistration registration)
