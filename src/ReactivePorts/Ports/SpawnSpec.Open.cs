@@ -83,14 +83,24 @@ public sealed partial record SpawnSpec
             }
 
             var info = new SpawnStartInfo(ResolveExecutable(), BuildArguments(),
-                SpawnEnvironment.Build(EnvironmentChanges, InheritEnvironment), fds, WorkingDirectory, NewProcessGroup);
-            foreach (var end in new[] { stdinWrite, stdoutRead, stderrRead })
+                SpawnEnvironment.Current(EnvironmentChanges, InheritEnvironment), fds, WorkingDirectory, NewProcessGroup);
+            if (PipeSize is { } size)
             {
-                if (end is null) continue;
-                Libc.SetNonBlocking(end, true);
-                if (PipeSize is { } size) Libc.SetPipeSize(end, size); // EPERM (over the user's quota) keeps the default
+                // Before the start, so the child finds the capacity asked for from its first write.
+                foreach (var end in (ReadOnlySpan<SafeFdHandle?>)[stdinWrite, stdoutRead, stderrRead])
+                {
+                    if (end is not null) Libc.SetPipeSize(end, size); // EPERM (over the user's quota) keeps the default
+                }
             }
             child = Spawner.Start(info);
+            // O_NONBLOCK belongs to the parent's ends alone (the child's ends are other open file
+            // descriptions), so it is set after the start, while the child execs, not on the way to
+            // it. A new pipe end has no status flags but its access mode, which F_SETFL ignores: one
+            // call instead of F_GETFL + F_SETFL.
+            foreach (var end in (ReadOnlySpan<SafeFdHandle?>)[stdinWrite, stdoutRead, stderrRead])
+            {
+                if (end is not null) Libc.SetStatusFlags(end, Libc.O_NONBLOCK);
+            }
             int readBuffer = PipeSize is { } big ? Math.Max(DefaultReadBuffer, Math.Min(big, 1 << 20)) : DefaultReadBuffer;
             var driver = new SpawnDriver(child, stdinWrite, stdoutRead, stderrRead, readBuffer, Options.ZeroCopy);
             var options = Options with

@@ -28,6 +28,19 @@ internal sealed class SpawnStartInfo
         IEnumerable<KeyValuePair<int, SpawnFd>> fds,
         string? workingDirectory = null,
         bool newProcessGroup = false)
+        : this(executable, arguments, EnvironmentBlock.Check(CopyChecked(environment ?? throw new ArgumentNullException(nameof(environment)), nameof(environment))),
+            fds, workingDirectory, newProcessGroup)
+    {
+    }
+
+    /// <summary>As the other constructor, with an environment already checked (shared, not copied).</summary>
+    internal SpawnStartInfo(
+        string executable,
+        IEnumerable<byte[]> arguments,
+        EnvironmentBlock environment,
+        IEnumerable<KeyValuePair<int, SpawnFd>> fds,
+        string? workingDirectory = null,
+        bool newProcessGroup = false)
     {
         ArgumentNullException.ThrowIfNull(executable);
         ArgumentNullException.ThrowIfNull(arguments);
@@ -42,12 +55,7 @@ internal sealed class SpawnStartInfo
         _arguments = CopyChecked(arguments, nameof(arguments));
         if (_arguments.Length == 0) throw new ArgumentException("argv needs at least argv[0].", nameof(arguments));
 
-        _environment = CopyChecked(environment, nameof(environment));
-        foreach (byte[] entry in _environment)
-        {
-            if (entry.AsSpan().IndexOf((byte)'=') <= 0)
-                throw new ArgumentException($"An environment entry must be NAME=value: '{Encoding.UTF8.GetString(entry)}'.", nameof(environment));
-        }
+        _environment = environment.Entries;
 
         var builder = ImmutableSortedDictionary.CreateBuilder<int, SpawnFd>();
         foreach ((int target, SpawnFd fd) in fds)

@@ -32,4 +32,45 @@ public class SpawnEnvironmentTests
 
     [Fact]
     public void Build_NulInValue_Throws() => Assert.Throws<ArgumentException>(() => Build([new("A", "x\0y")]));
+
+    [Fact]
+    public void Current_InheritedAndUnchanged_SharesOneBlock()
+    {
+        var first = SpawnEnvironment.Current([], inherit: true);
+        var second = SpawnEnvironment.Current([], inherit: true);
+        Assert.Same(first, second);
+        Assert.Equal(Build([], inherit: true).OrderBy(e => e, StringComparer.Ordinal),
+            first.Entries.Select(Encoding.UTF8.GetString).OrderBy(e => e, StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Current_AfterTheEnvironmentChanged_SeesTheChange()
+    {
+        string name = $"RP_ENV_CACHE_{Guid.NewGuid():N}";
+        SpawnEnvironment.Current([], inherit: true); // cached before the change
+        try
+        {
+            Environment.SetEnvironmentVariable(name, "one");
+            Assert.Contains($"{name}=one", Strings(SpawnEnvironment.Current([], inherit: true)));
+            Environment.SetEnvironmentVariable(name, "two"); // same names, another value
+            var changed = Strings(SpawnEnvironment.Current([], inherit: true));
+            Assert.Contains($"{name}=two", changed);
+            Assert.DoesNotContain($"{name}=one", changed);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(name, null);
+        }
+        Assert.DoesNotContain(Strings(SpawnEnvironment.Current([], inherit: true)), e => e.StartsWith(name + "=", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Current_WithChangesOrCleared_BuildsAfresh()
+    {
+        Assert.Equal(["A=1"], Strings(SpawnEnvironment.Current([new("A", "1")], inherit: false)));
+        Assert.Empty(SpawnEnvironment.Current([], inherit: false).Entries);
+        Assert.Contains("RP_EXTRA=x", Strings(SpawnEnvironment.Current([new("RP_EXTRA", "x")], inherit: true)));
+    }
+
+    private static string[] Strings(EnvironmentBlock block) => block.Entries.Select(Encoding.UTF8.GetString).ToArray();
 }
