@@ -175,6 +175,87 @@ public sealed class WriteBatchTests
         Assert.Throws<ObjectDisposedException>(() => { _ = port.WriteBatchAsync([new byte[1]]); });
     }
 
+    /// <summary>Batches and single writes from several threads at once: each writer's packets arrive in its order, none lost.</summary>
+    [Fact(Timeout = 30000)]
+    public async Task BatchesAndSingleWrites_FromSeveralThreads_KeepEachWritersOrder()
+    {
+        await using var port = Port.SpawnExecutable("/bin/cat").WithFraming(FrameFormat.LengthPrefixed(4)).Open();
+        const int writers = 4, perWriter = 20_000;
+        var next = new long[writers];
+        long received = 0;
+        string? failure = null;
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        port.Output.Subscribe(p =>
+        {
+            var span = p.Payload.Span;
+            int writer = span[0];
+            long seq = BinaryPrimitives.ReadInt64BigEndian(span[1..]);
+            if (seq != next[writer] || span[^1] != (byte)seq) failure ??= $"writer {writer}: got {seq}, expected {next[writer]}";
+            next[writer]++;
+            received++;
+        }, e => done.TrySetException(e), () => done.TrySetResult());
+        var tasks = Enumerable.Range(0, writers).Select(w => Task.Run(async () =>
+        {
+            var random = new Random(w);
+            long seq = 0;
+            while (seq < perWriter)
+            {
+                // Odd writers batch (1 to 100 packets, each its own array), even ones write one by one;
+                // sizes from 10 bytes to 20 KiB, so direct writes, coalescing and own buffers all occur.
+                int count = w % 2 == 1 ? (int)Math.Min(random.Next(1, 101), perWriter - seq) : 1;
+                var batch = new ReadOnlyMemory<byte>[count];
+                for (int k = 0; k < count; k++, seq++)
+                {
+                    var payload = new byte[random.Next(0, 10) == 0 ? random.Next(4096, 20_000) : random.Next(10, 300)];
+                    payload[0] = (byte)w;
+                    BinaryPrimitives.WriteInt64BigEndian(payload.AsSpan(1), seq);
+                    payload[^1] = (byte)seq;
+                    batch[k] = payload;
+                }
+                if (count == 1 && w % 2 == 0) await port.WriteAsync(batch[0]);
+                else await port.WriteBatchAsync(batch);
+            }
+        })).ToArray();
+        await Task.WhenAll(tasks).WaitAsync(TestTimeout);
+        port.CompleteInput();
+        await done.Task.WaitAsync(TestTimeout);
+        Assert.Null(failure);
+        Assert.Equal(writers * (long)perWriter, received);
+    }
+
+    [Fact(Timeout = 30000)]
+    public async Task ChildExitsMidStream_BatchWritesFaultWithIOException_EveryByteItWroteArrives_ExitReported()
+    {
+        // The child echoes the first 100,000 bytes and exits while batches keep coming.
+        await using var port = Sh("head -c 100000").WithFraming(FrameFormat.LengthPrefixed(2)).Open();
+        long bytes = 0;
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        port.Output.Subscribe(p => bytes += p.Length + 2, e => done.TrySetException(e), () => done.TrySetResult());
+        var payloads = Enumerable.Range(0, 50).Select(_ => (ReadOnlyMemory<byte>)new byte[98]).ToArray(); // 5,000 B a batch
+        var error = await Assert.ThrowsAnyAsync<Exception>(async () =>
+        {
+            for (int i = 0; i < 10_000; i++) await port.WriteBatchAsync(payloads).AsTask().WaitAsync(TestTimeout);
+        });
+        Assert.True(error is IOException or ObjectDisposedException, error.ToString());
+        await done.Task.WaitAsync(TestTimeout);
+        Assert.Equal(100_000, bytes); // all of what head wrote: 1,000 whole frames
+        Assert.Equal(0, (await port.Exit.WaitAsync(TestTimeout)).ExitCode);
+    }
+
+    [Fact(Timeout = 20000)]
+    public async Task Close_FailsAWaitingBatch_WithObjectDisposed()
+    {
+        await using var scope = new PortScope();
+        var port = scope.Open(Sh("exec sleep 30").WithPipeSize(4096).WithBusyMarks(8192, 4096).WithKillOnClose());
+        port.WriteForced(new byte[4096 + 8192]);
+        await port.Scheduler.Barrier();
+        var batch = port.WriteBatchAsync([new byte[10]]).AsTask();
+        Assert.False(batch.IsCompleted);
+        var dropped = await port.CloseAsync(TimeSpan.Zero).WaitAsync(TestTimeout);
+        Assert.Equal(8192, dropped);
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => batch.WaitAsync(TestTimeout));
+    }
+
     private static byte[] Fill(byte value, int length)
     {
         var bytes = new byte[length];
