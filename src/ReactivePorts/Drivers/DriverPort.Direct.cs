@@ -32,12 +32,19 @@ public sealed partial class DriverPort
             // p50), while a burst is one direct write, then coalesced by the loop (which picks it up
             // at once while it spins, and which the direct write woke if it slept), not a syscall
             // per frame.
-            long now = System.Diagnostics.Stopwatch.GetTimestamp();
-            if (now - _lastSmallDirect < SparseTicks) return false;
-            _lastSmallDirect = now;
+            if (!TakeSparseDirectLocked()) return false;
         }
         _directBytes = encoded;
         _streamEnd += encoded;
+        return true;
+    }
+
+    /// <summary>Whether the last small direct write was a while ago; if so, this one counts as the last (under the gate).</summary>
+    private bool TakeSparseDirectLocked()
+    {
+        long now = System.Diagnostics.Stopwatch.GetTimestamp();
+        if (now - _lastSmallDirect < SparseTicks) return false;
+        _lastSmallDirect = now;
         return true;
     }
 
@@ -49,14 +56,14 @@ public sealed partial class DriverPort
     /// <summary>
     /// After a batch was appended to an idle output (<see cref="OutputIdleLocked"/> held before),
     /// takes all its frames (the slices of the batch buffers they went into) for the caller to
-    /// write, when that pays as for one frame: big enough, or the loop asleep. Then
+    /// write, when that pays as for one frame: big enough, or sparse. Then
     /// <see cref="WriteDirectBatch"/> must follow.
     /// </summary>
     private bool TryTakeDirectBatchLocked()
     {
         SealBatchLocked();
         long length = _pendingBytes;
-        if (_pending.Count == 0 || (length < DirectMinBytes && !Scheduler.IsSleeping)) return false;
+        if (_pending.Count == 0 || (length < DirectMinBytes && !TakeSparseDirectLocked())) return false;
         _directBatch.AddRange(_pending);
         _pending.Clear();
         _pendingBytes = 0;
@@ -90,9 +97,12 @@ public sealed partial class DriverPort
         {
             Interlocked.Add(ref _bytesOut, written);
             // The rest stays in the batch buffers, which are not reused while anything is pending.
+            // The list is emptied before FinishDirect ends this direct write: from then on another
+            // caller may take the next direct batch into it.
             _directBatch.RemoveRange(0, done);
-            FinishDirect(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_directBatch));
+            ReadOnlyMemory<byte>[] rest = _directBatch.Count == 0 ? [] : _directBatch.ToArray();
             _directBatch.Clear();
+            FinishDirect(rest);
         }
     }
 
