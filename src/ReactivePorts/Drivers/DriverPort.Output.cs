@@ -444,7 +444,6 @@ public sealed partial class DriverPort
             _batch = null;
             _pendingBytes = 0;
             _retired = null; // their bytes will never be written: nothing to wait for
-
         }
         _queue.Clear();
         // A close waiting for the flush reports what was lost; set before the empty queue completes it.

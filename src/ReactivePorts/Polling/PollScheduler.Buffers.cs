@@ -23,7 +23,7 @@ public sealed partial class PollScheduler
     private const int SlabSize = 64 * 1024;
     private byte[]? _slab;
     private int _slabUsed;
-    private byte[]? _nextSlab; // the second half of a read that fitted the first: kept for the next one
+    private byte[]? _nextSlab; // where a read that overflows the slab continues; kept while reads fit the slab
 
     /// <summary>
     /// Where to read up to <paramref name="max"/> bytes that will be donated (loop thread): the rest
