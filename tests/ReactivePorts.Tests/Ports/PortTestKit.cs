@@ -165,3 +165,45 @@ internal sealed class PortScope : IAsyncDisposable
         }
     }
 }
+
+/// <summary>
+/// Receives packets written by several writers at once (see <see cref="Payload"/>) and checks that
+/// each writer's packets arrive in its order, with the last byte intact.
+/// </summary>
+internal sealed class PerWriterOrder(int writers) : IObserver<Packet>
+{
+    private readonly long[] _next = new long[writers];
+    private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>A payload of <paramref name="size"/> bytes (at least 9): the writer in byte 0, the sequence number (big-endian) in bytes 1–8, its low byte last.</summary>
+    public static byte[] Payload(int writer, long seq, int size)
+    {
+        var payload = new byte[size];
+        payload[0] = (byte)writer;
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(payload.AsSpan(1), seq);
+        payload[^1] = (byte)seq;
+        return payload;
+    }
+
+    public long Received { get; private set; }
+
+    /// <summary>The first packet out of order, if any.</summary>
+    public string? Failure { get; private set; }
+
+    /// <summary>Completes when the output completes; faults with its error.</summary>
+    public Task Done => _done.Task;
+
+    public void OnNext(Packet packet)
+    {
+        var span = packet.Payload.Span;
+        int writer = span[0];
+        long seq = System.Buffers.Binary.BinaryPrimitives.ReadInt64BigEndian(span[1..]);
+        if (seq != _next[writer] || span[^1] != (byte)seq) Failure ??= $"writer {writer}: got {seq}, expected {_next[writer]}";
+        _next[writer]++;
+        Received++;
+    }
+
+    public void OnError(Exception error) => _done.TrySetException(error);
+
+    public void OnCompleted() => _done.TrySetResult();
+}

@@ -181,19 +181,8 @@ public sealed class WriteBatchTests
     {
         await using var port = Port.SpawnExecutable("/bin/cat").WithFraming(FrameFormat.LengthPrefixed(4)).Open();
         const int writers = 4, perWriter = 20_000;
-        var next = new long[writers];
-        long received = 0;
-        string? failure = null;
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        port.Output.Subscribe(p =>
-        {
-            var span = p.Payload.Span;
-            int writer = span[0];
-            long seq = BinaryPrimitives.ReadInt64BigEndian(span[1..]);
-            if (seq != next[writer] || span[^1] != (byte)seq) failure ??= $"writer {writer}: got {seq}, expected {next[writer]}";
-            next[writer]++;
-            received++;
-        }, e => done.TrySetException(e), () => done.TrySetResult());
+        var order = new PerWriterOrder(writers);
+        port.Output.Subscribe(order);
         var tasks = Enumerable.Range(0, writers).Select(w => Task.Run(async () =>
         {
             var random = new Random(w);
@@ -206,11 +195,7 @@ public sealed class WriteBatchTests
                 var batch = new ReadOnlyMemory<byte>[count];
                 for (int k = 0; k < count; k++, seq++)
                 {
-                    var payload = new byte[random.Next(0, 10) == 0 ? random.Next(4096, 20_000) : random.Next(10, 300)];
-                    payload[0] = (byte)w;
-                    BinaryPrimitives.WriteInt64BigEndian(payload.AsSpan(1), seq);
-                    payload[^1] = (byte)seq;
-                    batch[k] = payload;
+                    batch[k] = PerWriterOrder.Payload(w, seq, random.Next(0, 10) == 0 ? random.Next(4096, 20_000) : random.Next(10, 300));
                 }
                 if (count == 1 && w % 2 == 0) await port.WriteAsync(batch[0]);
                 else await port.WriteBatchAsync(batch);
@@ -218,9 +203,9 @@ public sealed class WriteBatchTests
         })).ToArray();
         await Task.WhenAll(tasks).WaitAsync(TestTimeout);
         port.CompleteInput();
-        await done.Task.WaitAsync(TestTimeout);
-        Assert.Null(failure);
-        Assert.Equal(writers * (long)perWriter, received);
+        await order.Done.WaitAsync(TestTimeout);
+        Assert.Null(order.Failure);
+        Assert.Equal(writers * (long)perWriter, order.Received);
     }
 
     [Fact(Timeout = 30000)]

@@ -18,37 +18,22 @@ public sealed class WritePathTests
     public async Task WriteAsync_MixedSizesFromSeveralThreads_EchoedInOrderPerWriter(int writers)
     {
         await using var port = Port.SpawnExecutable("/bin/cat").WithFraming(FrameFormat.LengthPrefixed(4)).Open();
-        var next = new long[writers];
-        long received = 0;
-        string? failure = null;
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        port.Output.Subscribe(p =>
-        {
-            var span = p.Payload.Span;
-            int writer = span[0];
-            long seq = BinaryPrimitives.ReadInt64BigEndian(span[1..]);
-            if (seq != next[writer] || span[^1] != (byte)seq) failure ??= $"writer {writer}: got {seq}, expected {next[writer]}";
-            next[writer]++;
-            received++;
-        }, e => done.TrySetException(e), () => done.TrySetResult());
+        var order = new PerWriterOrder(writers);
+        port.Output.Subscribe(order);
         const int perWriter = 3000;
         int[] sizes = [9, 64, 1000, 5000, 70000, 64, 200, 16384];
         var tasks = Enumerable.Range(0, writers).Select(w => Task.Run(async () =>
         {
             for (long seq = 0; seq < perWriter; seq++)
             {
-                var payload = new byte[sizes[(int)((seq + w) % sizes.Length)]];
-                payload[0] = (byte)w;
-                BinaryPrimitives.WriteInt64BigEndian(payload.AsSpan(1), seq);
-                payload[^1] = (byte)seq;
-                await port.WriteAsync(payload);
+                await port.WriteAsync(PerWriterOrder.Payload(w, seq, sizes[(int)((seq + w) % sizes.Length)]));
             }
         })).ToArray();
         await Task.WhenAll(tasks).WaitAsync(Timeout);
         port.CompleteInput();
-        await done.Task.WaitAsync(Timeout);
-        Assert.Null(failure);
-        Assert.Equal(writers * perWriter, received);
+        await order.Done.WaitAsync(Timeout);
+        Assert.Null(order.Failure);
+        Assert.Equal(writers * perWriter, order.Received);
         Assert.Equal(0, (await port.Exit).ExitCode);
     }
 
