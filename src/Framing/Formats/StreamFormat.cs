@@ -1,9 +1,7 @@
-using System.Buffers;
-
 namespace ReactivePorts.Framing;
 
 /// <summary>Erlang's <c>stream</c>: no framing at all.</summary>
-internal sealed class StreamFormat : FrameFormat
+internal sealed class StreamFormat : UnprefixedFormat
 {
     public static readonly StreamFormat Instance = new();
 
@@ -12,21 +10,7 @@ internal sealed class StreamFormat : FrameFormat
     {
     }
 
-    public override int HeaderSize => 0;
-
     public override FrameDecoder CreateDecoder() => new StreamDecoder();
-
-    public override void Encode(ReadOnlySpan<byte> payload, IBufferWriter<byte> output)
-    {
-        ArgumentNullException.ThrowIfNull(output);
-        BufferWriterCopy.Write(payload, output);
-    }
-
-    public override long GetEncodedLength(int payloadLength)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(payloadLength);
-        return payloadLength;
-    }
 
     public override string ToString() => "stream";
 
