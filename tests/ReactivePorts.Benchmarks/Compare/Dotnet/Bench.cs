@@ -249,6 +249,55 @@ internal static class Bench
         return (median, total);
     }
 
+    /// <summary>A warm-up run, then the trials of raw throughput, printed as CHECK and RESULT lines.</summary>
+    public static async Task MeasureRawAsync(string impl, Options opt, Func<double, Task<(double MBps, long Bytes)>> run)
+    {
+        await run(WarmupSeconds).ConfigureAwait(false);
+        var (mbps, bytes) = await TrialsAsync(impl, "raw.MBps", opt.Trials, () => run(opt.Seconds)).ConfigureAwait(false);
+        Check(impl, $"raw ok bytes={bytes} verified=all");
+        Result(impl, "raw.MBps", mbps, "F1");
+    }
+
+    /// <summary>
+    /// A warm-up run, then the trials of <paramref name="size"/>-byte packets, printed as CHECK and
+    /// RESULT lines (packets/s and MB/s); <paramref name="onTrials"/> runs after the warm-up and
+    /// returns what runs after the trials, with the number of packets.
+    /// </summary>
+    public static async Task MeasurePacketsAsync(string impl, Options opt, int size, Func<int, double, Task<(double Pps, long Count)>> run, Func<Action<long>>? onTrials = null)
+    {
+        await run(size, WarmupSeconds).ConfigureAwait(false);
+        var after = onTrials?.Invoke();
+        var (pps, n) = await TrialsAsync(impl, Key(size) + ".pps", opt.Trials, () => run(size, opt.Seconds)).ConfigureAwait(false);
+        after?.Invoke(n);
+        Check(impl, $"{Key(size)} ok packets={n}");
+        Result(impl, Key(size) + ".pps", pps, "F0");
+        Result(impl, Key(size) + ".MBps", pps * size / 1e6, "F1");
+    }
+
+    /// <summary>0.3 s of warm-up, then the trials of <paramref name="spawnOne"/> with <paramref name="inFlight"/> at a time, printed as CHECK and RESULT lines.</summary>
+    public static async Task MeasureSpawnsAsync(string impl, Options opt, Func<Task> spawnOne, int inFlight, string key)
+    {
+        await SpawnRateAsync(spawnOne, inFlight, 0.3).ConfigureAwait(false);
+        var (perS, n) = await TrialsAsync(impl, key + ".per_s", opt.Trials, () => SpawnRateAsync(spawnOne, inFlight, opt.Seconds)).ConfigureAwait(false);
+        Check(impl, $"{key} ok spawns={n}");
+        Result(impl, key + ".per_s", perS, "F0");
+    }
+
+    /// <summary>Runs the tests of one implementation: 0, or 1 after a FAIL line naming the first failure (every trial is verified, so no number comes from a broken run).</summary>
+    public static async Task<int> RunTestsAsync(string impl, Func<Task> tests)
+    {
+        try
+        {
+            await tests().ConfigureAwait(false);
+            return 0;
+        }
+        catch (Exception e)
+        {
+            Console.WriteLine($"FAIL {impl} {e.GetType().Name}: {e.Message}");
+            return 1;
+        }
+    }
+
     // ------------------------------------------------------------- output
 
     public static string Key(int size) => size switch { 64 => "pkt64", 1024 => "pkt1k", 65536 => "pkt64k", _ => $"pkt{size}" };

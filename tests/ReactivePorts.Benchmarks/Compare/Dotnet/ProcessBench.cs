@@ -15,21 +15,15 @@ internal static class ProcessBench
     public static async Task<int> RunAsync(Bench.Options opt)
     {
         Bench.Info(Impl, $"runtime {Environment.Version} cpus {Environment.ProcessorCount} serverGC {GCSettings.IsServerGC} test {opt.Test} secs {opt.Seconds} trials {opt.Trials}");
-        try
+        return await Bench.RunTestsAsync(Impl, async () =>
         {
-            if (opt.Runs("raw")) await Raw(opt);
+            if (opt.Runs("raw")) await Bench.MeasureRawAsync(Impl, opt, RunRaw);
             foreach (var size in new[] { 64, 1024, 65536 })
-                if (opt.Runs(Bench.Key(size))) await Pkt(opt, size);
+                if (opt.Runs(Bench.Key(size))) await Bench.MeasurePacketsAsync(Impl, opt, size, RunPkt);
             if (opt.Runs("rtt")) await Rtt();
-            if (opt.Runs("spawn")) await Spawn(opt, 1, "spawn1");
-            if (opt.Runs("spawn")) await Spawn(opt, 8, "spawn8");
-        }
-        catch (Exception e)
-        {
-            Console.WriteLine($"FAIL {Impl} {e.GetType().Name}: {e.Message}");
-            return 1;
-        }
-        return 0;
+            if (opt.Runs("spawn")) await Bench.MeasureSpawnsAsync(Impl, opt, SpawnTrue, 1, "spawn1");
+            if (opt.Runs("spawn")) await Bench.MeasureSpawnsAsync(Impl, opt, SpawnTrue, 8, "spawn8");
+        });
     }
 
     private static Process StartCat()
@@ -70,14 +64,6 @@ internal static class ProcessBench
         return (recvd / el / 1e6, recvd);
     }
 
-    private static async Task Raw(Bench.Options opt)
-    {
-        await RunRaw(Bench.WarmupSeconds);
-        var (mbps, bytes) = await Bench.TrialsAsync(Impl, "raw.MBps", opt.Trials, () => RunRaw(opt.Seconds));
-        Bench.Check(Impl, $"raw ok bytes={bytes} verified=all");
-        Bench.Result(Impl, "raw.MBps", mbps, "F1");
-    }
-
     private static async Task<(double Pps, long Count)> RunPkt(int size, double seconds)
     {
         using var p = StartCat();
@@ -95,15 +81,6 @@ internal static class ProcessBench
         await EndCat(p);
         if (sent != recvd) throw new InvalidDataException($"pkt: sent {sent} packets, got back {recvd}");
         return (recvd / el, recvd);
-    }
-
-    private static async Task Pkt(Bench.Options opt, int size)
-    {
-        await RunPkt(size, Bench.WarmupSeconds);
-        var (pps, n) = await Bench.TrialsAsync(Impl, Bench.Key(size) + ".pps", opt.Trials, () => RunPkt(size, opt.Seconds));
-        Bench.Check(Impl, $"{Bench.Key(size)} ok packets={n}");
-        Bench.Result(Impl, Bench.Key(size) + ".pps", pps, "F0");
-        Bench.Result(Impl, Bench.Key(size) + ".MBps", pps * size / 1e6, "F1");
     }
 
     private static async Task Rtt()
@@ -125,13 +102,5 @@ internal static class ProcessBench
             ?? throw new InvalidOperationException("true did not start");
         await p.WaitForExitAsync();
         if (p.ExitCode != 0) throw new InvalidOperationException($"/bin/true exited with {p.ExitCode}");
-    }
-
-    private static async Task Spawn(Bench.Options opt, int inFlight, string key)
-    {
-        await Bench.SpawnRateAsync(SpawnTrue, inFlight, 0.3);
-        var (perS, n) = await Bench.TrialsAsync(Impl, key + ".per_s", opt.Trials, () => Bench.SpawnRateAsync(SpawnTrue, inFlight, opt.Seconds));
-        Bench.Check(Impl, $"{key} ok spawns={n}");
-        Bench.Result(Impl, key + ".per_s", perS, "F0");
     }
 }

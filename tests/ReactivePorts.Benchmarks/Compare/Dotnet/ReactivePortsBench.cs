@@ -55,9 +55,9 @@ internal sealed class ReactivePortsBench
         var opt = Bench.Options.Parse(args[i..]);
         var bench = new ReactivePortsBench(impl, zeroCopy, pipeSize, batch);
         Bench.Info(impl, $"ReactivePorts runtime {Environment.Version} cpus {Environment.ProcessorCount} serverGC {GCSettings.IsServerGC} zeroCopy {zeroCopy} pipeSize {pipeSize?.ToString() ?? "default"} test {opt.Test} secs {opt.Seconds} trials {opt.Trials}");
-        try
+        return await Bench.RunTestsAsync(impl, async () =>
         {
-            if (opt.Runs("raw")) await bench.Raw(opt);
+            if (opt.Runs("raw")) await Bench.MeasureRawAsync(impl, opt, bench.RunRaw);
             foreach (var size in new[] { 64, 1024, 65536 })
                 if (opt.Runs(Bench.Key(size))) await bench.Pkt(opt, size);
             if (opt.Runs("rtt")) await bench.Rtt();
@@ -69,13 +69,7 @@ internal sealed class ReactivePortsBench
             if (opt.Test == "writealloc") await bench.WriteAlloc();
             if (opt.Test == "spawnprofile") bench.SpawnProfile();
             if (opt.Test == "idle") await IdlePorts.RunAsync(impl, int.Parse(Environment.GetEnvironmentVariable("IDLE_PORTS") ?? "10000", System.Globalization.CultureInfo.InvariantCulture));
-        }
-        catch (Exception e)
-        {
-            Console.WriteLine($"FAIL {impl} {e.GetType().Name}: {e.Message}");
-            return 1;
-        }
-        return 0;
+        });
     }
 
     private static readonly ReactivePorts.Polling.PollScheduler? s_loop = Environment.GetEnvironmentVariable("RP_SPIN_US") is { } spin
@@ -93,11 +87,26 @@ internal sealed class ReactivePortsBench
         return spec;
     }
 
-    private static async Task EndCat(Port port, Task done)
+    /// <summary>
+    /// Sends with <paramref name="send"/>, half-closes, waits until the checker is done and cat
+    /// exited 0; kills cat on any failure. Returns what <paramref name="send"/> counted.
+    /// </summary>
+    private static async Task<long> SendThenEndCat(Port port, Task done, Func<Task<long>> send)
     {
-        await done;
-        var status = await port.Exit;
-        if (status.ExitCode != 0) throw new InvalidOperationException($"cat ended with {status}");
+        try
+        {
+            long sent = await send();
+            port.CompleteInput();
+            await done;
+            var status = await port.Exit;
+            if (status.ExitCode != 0) throw new InvalidOperationException($"cat ended with {status}");
+            return sent;
+        }
+        catch
+        {
+            port.Kill();
+            throw;
+        }
     }
 
     // ------------------------------------------------------------------ raw
@@ -110,34 +119,20 @@ internal sealed class ReactivePortsBench
         port.Output.Subscribe(checker);
         var t0 = Stopwatch.GetTimestamp();
         var deadline = Bench.Deadline(seconds);
-        long sent = 0;
         var chunk = pattern.AsMemory(0, Bench.Chunk);
-        try
+        long sent = await SendThenEndCat(port, checker.Done, async () =>
         {
+            long bytes = 0;
             while (Stopwatch.GetTimestamp() < deadline && !checker.Done.IsCompleted)
             {
                 await port.WriteAsync(chunk);
-                sent += Bench.Chunk;
+                bytes += Bench.Chunk;
             }
-            port.CompleteInput();
-            await EndCat(port, checker.Done);
-        }
-        catch
-        {
-            port.Kill();
-            throw;
-        }
+            return bytes;
+        });
         var el = Bench.Seconds(t0, checker.EndTimestamp);
         if (sent != checker.Received) throw new InvalidDataException($"raw: sent {sent} bytes, got back {checker.Received}");
         return (checker.Received / el / 1e6, checker.Received);
-    }
-
-    private async Task Raw(Bench.Options opt)
-    {
-        await RunRaw(Bench.WarmupSeconds);
-        var (mbps, bytes) = await Bench.TrialsAsync(_impl, "raw.MBps", opt.Trials, () => RunRaw(opt.Seconds));
-        Bench.Check(_impl, $"raw ok bytes={bytes} verified=all");
-        Bench.Result(_impl, "raw.MBps", mbps, "F1");
     }
 
     // ------------------------------------------------------------------ pkt
@@ -149,23 +144,12 @@ internal sealed class ReactivePortsBench
         port.Output.Subscribe(checker);
         onStart?.Invoke(checker);
         var t0 = Stopwatch.GetTimestamp();
-        long sent;
-        try
-        {
-            // --batch auto: as many packets per call as .NET Process's writer puts in one WriteAsync
-            // (up to 256 KiB), for payloads the port coalesces (up to 16 KiB); bigger ones one by one.
-            int batch = _batch >= 0 ? _batch : size <= 16 * 1024 ? Bench.PacketsPerBatch(size) : 1;
-            sent = batch > 1
-                ? await WriteBatchesAsync(port, size, batch, Bench.Deadline(seconds), checker.Done)
-                : await WritePacketsAsync(port, size, Bench.Deadline(seconds), checker.Done);
-            port.CompleteInput();
-            await EndCat(port, checker.Done);
-        }
-        catch
-        {
-            port.Kill();
-            throw;
-        }
+        // --batch auto: as many packets per call as .NET Process's writer puts in one WriteAsync
+        // (up to 256 KiB), for payloads the port coalesces (up to 16 KiB); bigger ones one by one.
+        int batch = _batch >= 0 ? _batch : size <= 16 * 1024 ? Bench.PacketsPerBatch(size) : 1;
+        long sent = await SendThenEndCat(port, checker.Done, () => batch > 1
+            ? WriteBatchesAsync(port, size, batch, Bench.Deadline(seconds), checker.Done)
+            : WritePacketsAsync(port, size, Bench.Deadline(seconds), checker.Done));
         var el = Bench.Seconds(t0, checker.EndTimestamp);
         if (sent != checker.Received) throw new InvalidDataException($"pkt: sent {sent} packets, got back {checker.Received}");
         return (checker.Received / el, checker.Received);
@@ -221,20 +205,19 @@ internal sealed class ReactivePortsBench
         return seq;
     }
 
-    private async Task Pkt(Bench.Options opt, int size)
+    /// <summary>Packets of <paramref name="size"/> bytes, with where the CPU and the waits went during the trials.</summary>
+    private Task Pkt(Bench.Options opt, int size) => Bench.MeasurePacketsAsync(_impl, opt, size, (size, seconds) => RunPkt(size, seconds), () =>
     {
-        await RunPkt(size, Bench.WarmupSeconds);
         s_waits = 0;
         var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
         int gc0 = GC.CollectionCount(0), gc1 = GC.CollectionCount(1), gc2 = GC.CollectionCount(2);
         var pause0 = GC.GetTotalPauseDuration();
-        var (pps, n) = await Bench.TrialsAsync(_impl, Bench.Key(size) + ".pps", opt.Trials, () => RunPkt(size, opt.Seconds));
-        var cpuNs = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalNanoseconds / n;
-        Bench.Info(_impl, $"{Bench.Key(size)}: {s_waits} of {n} writes waited for a busy port; this process used {cpuNs:F0} ns of CPU per packet (both directions, cat not included); GCs {GC.CollectionCount(0) - gc0}/{GC.CollectionCount(1) - gc1}/{GC.CollectionCount(2) - gc2}, paused {(GC.GetTotalPauseDuration() - pause0).TotalMilliseconds:F0} ms");
-        Bench.Check(_impl, $"{Bench.Key(size)} ok packets={n}");
-        Bench.Result(_impl, Bench.Key(size) + ".pps", pps, "F0");
-        Bench.Result(_impl, Bench.Key(size) + ".MBps", pps * size / 1e6, "F1");
-    }
+        return n =>
+        {
+            var cpuNs = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalNanoseconds / n;
+            Bench.Info(_impl, $"{Bench.Key(size)}: {s_waits} of {n} writes waited for a busy port; this process used {cpuNs:F0} ns of CPU per packet (both directions, cat not included); GCs {GC.CollectionCount(0) - gc0}/{GC.CollectionCount(1) - gc1}/{GC.CollectionCount(2) - gc2}, paused {(GC.GetTotalPauseDuration() - pause0).TotalMilliseconds:F0} ms");
+        };
+    });
 
     // ---------------------------------------------------------------- alloc
 
@@ -302,7 +285,7 @@ internal sealed class ReactivePortsBench
             await using var port = spec.Open();
             var t0 = Stopwatch.GetTimestamp();
             port.Output.Subscribe(checker);
-            await EndCat(port, checker.Done);
+            await SendThenEndCat(port, checker.Done, () => Task.FromResult(0L)); // framegen only writes
             return (checker.Received / Bench.Seconds(t0, checker.EndTimestamp), checker.Received);
         }
         async Task<(double, long)> Send(double seconds)
@@ -313,9 +296,7 @@ internal sealed class ReactivePortsBench
             var done = new TaskCompletionSource();
             port.Output.Subscribe(_ => { }, e => done.TrySetException(e), () => done.TrySetResult());
             var t0 = Stopwatch.GetTimestamp();
-            long sent = await WritePacketsAsync(port, 64, Bench.Deadline(seconds), done.Task);
-            port.CompleteInput();
-            await EndCat(port, done.Task);
+            long sent = await SendThenEndCat(port, done.Task, () => WritePacketsAsync(port, 64, Bench.Deadline(seconds), done.Task));
             return (sent / Bench.Seconds(t0, Stopwatch.GetTimestamp()), sent);
         }
         await Receive(Bench.WarmupSeconds);
@@ -347,7 +328,7 @@ internal sealed class ReactivePortsBench
         var pkt = new byte[size];
         for (var i = 0; i < size; i++) pkt[i] = Bench.PatternByte(i);
         var lat = new double[iters];
-        try
+        await SendThenEndCat(port, echo.Done, async () =>
         {
             for (var it = 0; it < warm + iters; it++)
             {
@@ -360,14 +341,8 @@ internal sealed class ReactivePortsBench
                 var t1 = Stopwatch.GetTimestamp();
                 if (it >= warm) lat[it - warm] = Bench.Seconds(t0, t1) * 1e6;
             }
-            port.CompleteInput();
-            await EndCat(port, echo.Done);
-        }
-        catch
-        {
-            port.Kill();
-            throw;
-        }
+            return warm + iters;
+        });
         if (echo.Extra != 0) throw new InvalidDataException("rtt: trailing data");
         var (p50, p99) = Bench.Percentiles(lat);
         Bench.Check(_impl, $"{key} ok echoes={iters}");
