@@ -5,4 +5,10 @@ internal interface IVirtualDevice
 {
     /// <summary>What a poll would report now (level-triggered, like epoll).</summary>
     ReactivePorts.Polling.PollEvents Readiness { get; }
+
+    /// <summary>read(2) on this end: the byte count, 0 at end of file, or -errno.</summary>
+    int Read(Span<byte> destination);
+
+    /// <summary>write(2) on this end: the byte count (maybe short), or -errno.</summary>
+    int Write(ReadOnlySpan<byte> source);
 }

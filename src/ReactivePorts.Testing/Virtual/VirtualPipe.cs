@@ -85,6 +85,10 @@ public sealed class VirtualPipe
 
     private sealed class End(VirtualPipe pipe, bool reader) : IVirtualDevice
     {
+        public int Read(Span<byte> destination) => reader ? pipe.Read(destination) : -Libc.EBADF;
+
+        public int Write(ReadOnlySpan<byte> source) => reader ? -Libc.EBADF : pipe.Write(source);
+
         public PollEvents Readiness
         {
             get

@@ -5,6 +5,9 @@ namespace ReactivePorts.Drivers;
 /// <summary>Where a driver port delivers what happens, in order, on the loop thread (the public <see cref="Port"/> implements it).</summary>
 internal interface IPortSink
 {
+    /// <summary>The driver's start is complete.</summary>
+    void OnStarted();
+
     /// <summary>One packet.</summary>
     void OnPacket(Packet packet);
 

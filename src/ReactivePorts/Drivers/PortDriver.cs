@@ -4,29 +4,58 @@ namespace ReactivePorts.Drivers;
 
 /// <summary>
 /// A driver: the code behind one open port, Erlang's <c>driver_entry</c> callbacks as virtual
-/// methods. The port calls them one at a time, on its poll loop's thread, never concurrently
-/// (Erlang's port-level locking), so a driver needs no locks of its own. A driver acts through
-/// its <see cref="Port"/> handle: it delivers data, queues output, selects descriptors, sets a
-/// timer, runs async work, reports busy, failure, eof and exit.
+/// methods. Derive from it to make anything a port (a socket, a device, a library), then open it
+/// with <see cref="Port.Driver(Func{PortDriver})"/>. The port calls the callbacks one at a time, on
+/// its poll loop's thread, never concurrently (Erlang's port-level locking), so a driver needs no
+/// locks of its own. A driver acts through its <see cref="Context"/>: it delivers data, queues
+/// what it cannot write yet, selects descriptors, sets a timer, runs async work, reports busy,
+/// failure, eof and exit.
 /// </summary>
 /// <remarks>
-/// Callbacks must be quick and must never block: every port on the loop waits while one runs.
-/// Framing is the port's business: <see cref="OnOutput"/> receives bytes already encoded with
-/// the port's framing, and <see cref="DriverPort.DeliverData"/> decodes incoming bytes with it.
-/// A callback that throws fails the port with that exception.
+/// <para><b>Directions.</b> Everywhere in ReactivePorts, <i>input</i> is what the user writes into a
+/// port (<see cref="Port.Input"/>, <see cref="Port.WriteAsync"/>; here <see cref="OnInput"/>, the
+/// driver queue, <see cref="OnInputEnd"/>), on its way to the outside world; <i>output</i> is what
+/// the port hands to the user (<see cref="Port.Output"/>; here <see cref="DriverContext.DeliverData"/>
+/// and the other <c>Deliver…</c> members). Descriptors are only ever <i>readable</i> or
+/// <i>writable</i>. (Erlang names the callback that receives the user's data <c>output</c>, from the
+/// Erlang process's side; its counterpart here is <see cref="OnInput"/>.)</para>
+/// <para>Callbacks must be quick and must never block: every port on the loop waits while one runs;
+/// blocking work goes to <see cref="DriverContext.Async"/>. Framing is the port's business:
+/// <see cref="OnInput"/> receives bytes already encoded with the port's framing, and
+/// <see cref="DriverContext.DeliverData"/> decodes incoming bytes with it. A callback that throws
+/// fails the port with that exception. Descriptors are read and written with
+/// <see cref="DriverContext.IO"/>, so a driver needs no P/Invoke and runs in virtual time too.</para>
 /// </remarks>
 public abstract class PortDriver
 {
-    private DriverPort? _port;
+    private DriverContext? _context;
 
     /// <summary>The port this driver instance serves. Set just before <see cref="OnStart"/>.</summary>
     /// <exception cref="InvalidOperationException">The driver has not been started.</exception>
-    protected DriverPort Port => _port ?? throw new InvalidOperationException("The driver has not been started on a port.");
+    protected DriverContext Context => _context ?? throw new InvalidOperationException("The driver has not been started on a port.");
 
     /// <summary>The driver's name, as Erlang's <c>driver_name</c> (for port info and loading).</summary>
     public abstract string Name { get; }
 
-    internal void Attach(DriverPort port) => _port = port;
+    /// <summary>
+    /// The driver API version this driver was written for (Erlang's <c>major_version</c>/<c>minor_version</c>).
+    /// A driver built against a release of ReactivePorts overrides it with <see cref="DriverApi.Version"/>
+    /// of that release; loaders refuse a driver whose major version differs from the running
+    /// library's, or whose minor version is newer. The default claims the running library's version.
+    /// </summary>
+    public virtual Version ApiVersion => DriverApi.Version;
+
+    /// <summary>
+    /// Whether the start completes later (Erlang's <c>ERL_DRV_FLAG_USE_INIT_ACK</c>): the port is not
+    /// started until the driver calls <see cref="DriverContext.AcknowledgeStart"/> (or fails); writes
+    /// wait until then, and <see cref="Port.Started"/> completes then.
+    /// </summary>
+    public virtual bool UsesStartAcknowledgement => false;
+
+    /// <summary>The OS process behind the port, for drivers that run one; null (the default) for others. See <see cref="IPortProcess"/>.</summary>
+    public virtual IPortProcess? Process => null;
+
+    internal void Attach(DriverContext context) => _context = context;
 
     /// <summary>The port opened (Erlang's <c>start</c>). Select descriptors here. Throwing fails the open.</summary>
     protected internal virtual void OnStart() { }
@@ -34,48 +63,27 @@ public abstract class PortDriver
     /// <summary>The port is closing: release everything (Erlang's <c>stop</c>). Selected descriptors are deselected by the port afterwards.</summary>
     protected internal virtual void OnStop() { }
 
-    /// <summary>The port will read no more (a framing error, or the reader went away): stop reading and close input descriptors, so a writer on the other side gets EPIPE instead of blocking.</summary>
-    protected internal virtual void OnStopInput() { }
+    /// <summary>The port will deliver no more output (a framing error, the reader went away, the drain time after an exit ran out): stop reading, and close what was read from, so a writer on the other side gets EPIPE instead of blocking.</summary>
+    protected internal virtual void OnStopReading() { }
 
-    /// <summary>Bytes the user sent (framed already). Write them, or queue them with <see cref="DriverPort.Enqueue"/> (Erlang's <c>output</c>).</summary>
-    /// <param name="data">The bytes; they belong to the driver, which may keep (queue) them without copying.</param>
-    protected internal virtual void OnOutput(ReadOnlyMemory<byte> data) =>
-        throw new NotSupportedException($"The '{Name}' driver does not accept output.");
+    /// <summary>Bytes the user wrote (framed already; Erlang's <c>output</c>). Write them, or queue them with <see cref="DriverContext.Enqueue"/>.</summary>
+    /// <param name="data">The bytes, valid only during this call (as Erlang's): write them, copy them, or queue them with <see cref="DriverContext.Enqueue"/>, which keeps them until they are dequeued. The port reuses their buffer afterwards.</param>
+    /// <exception cref="NotSupportedException">The driver takes no input (the default).</exception>
+    protected internal virtual void OnInput(ReadOnlyMemory<byte> data) =>
+        throw new NotSupportedException($"The '{Name}' driver does not accept input.");
 
-    /// <summary>
-    /// Whether the driver is done with the bytes of <see cref="OnOutput"/> once it returns, except
-    /// for what it queued with <see cref="DriverPort.Enqueue"/> (kept until dequeued): the port may
-    /// then reuse its batch buffers. Off by default: a driver owns what it is given.
-    /// </summary>
-    internal virtual bool ReleasesOutput => false;
+    /// <summary>The user will write nothing more and everything written has been handed to <see cref="OnInput"/> and written from the queue: close the outgoing stream (half-close), keep reading.</summary>
+    protected internal virtual void OnInputEnd() { }
 
-    /// <summary>How many bytes the output descriptor takes at once when empty (a pipe's capacity), known after <see cref="OnStart"/>; 0 when unknown. Bytes up to it that wait for the loop do not make the port busy.</summary>
-    internal virtual int OutputCapacity => 0;
+    /// <summary>A descriptor selected for reading is readable (Erlang's <c>ready_input</c>).</summary>
+    protected internal virtual void OnReadable(SafeHandle handle) { }
 
-    /// <summary>Whether <see cref="WriteDirect"/> works: the port then lets callers on other threads write to an idle output directly.</summary>
-    internal virtual bool SupportsDirectOutput => false;
-
-    /// <summary>
-    /// Writes one frame (<paramref name="header"/> then <paramref name="payload"/>) straight to the
-    /// output descriptor from any thread, without blocking. The port calls it only while nothing else
-    /// is being written and the driver queue is empty, so order is kept. Returns the bytes written
-    /// (0 when the descriptor takes nothing now), or a negative value on any failure: the port then
-    /// hands the unwritten bytes to <see cref="OnOutput"/> on the loop, which meets and reports it.
-    /// </summary>
-    internal virtual nint WriteDirect(ReadOnlySpan<byte> header, ReadOnlySpan<byte> payload) => -1;
-
-    /// <summary>The user will send nothing more and everything it sent has been handed to <see cref="OnOutput"/> and written from the queue: close the outgoing stream (half-close), keep reading.</summary>
-    protected internal virtual void OnOutputEnd() { }
-
-    /// <summary>A descriptor selected for reading is ready (Erlang's <c>ready_input</c>).</summary>
-    protected internal virtual void OnReadyInput(SafeHandle handle) { }
-
-    /// <summary>A descriptor selected for writing is ready (Erlang's <c>ready_output</c>).</summary>
-    protected internal virtual void OnReadyOutput(SafeHandle handle) { }
+    /// <summary>A descriptor selected for writing is writable (Erlang's <c>ready_output</c>).</summary>
+    protected internal virtual void OnWritable(SafeHandle handle) { }
 
     /// <summary>
     /// A deselected descriptor is no longer watched and may be closed now (Erlang's
-    /// <c>stop_select</c>). The default disposes the handle.
+    /// <c>stop_select</c>). The default disposes the handle; override to keep handles the driver does not own.
     /// </summary>
     protected internal virtual void OnStopSelect(SafeHandle handle) => handle.Dispose();
 
@@ -98,9 +106,9 @@ public abstract class PortDriver
     /// </summary>
     protected internal virtual void OnFlush() { }
 
-    /// <summary>A child process watched by this port has exited and been reaped (Erlang's <c>process_exit</c>, for OS processes).</summary>
+    /// <summary>The driver's process has exited and been reaped (Erlang's <c>process_exit</c>), reported with <see cref="DriverContext.ReportExit"/>.</summary>
     protected internal virtual void OnProcessExit(ExitStatus status) { }
 
-    /// <summary>Async work started with <see cref="DriverPort.Async"/> has finished (Erlang's <c>ready_async</c>).</summary>
+    /// <summary>Async work started with <see cref="DriverContext.Async"/> without a completion of its own has finished (Erlang's <c>ready_async</c>); <paramref name="error"/> is what it threw.</summary>
     protected internal virtual void OnAsyncCompleted(object? key, Exception? error) { }
 }

@@ -223,6 +223,9 @@ public sealed partial class PollScheduler
 
 public sealed partial class PollScheduler
 {
+    /// <summary>The backend: readiness, time and descriptor I/O all go through it (so a virtual one supplies them all).</summary>
+    internal IPollBackend Backend => _backend;
+
     /// <summary>The loop's monotonic clock, in TimeSpan ticks.</summary>
     internal long Timestamp => _backend.GetTimestamp();
 

@@ -27,4 +27,16 @@ public sealed partial class Port
         if (path.Contains('\0')) throw new ArgumentException("A path cannot contain NUL.", nameof(path));
         return new SpawnSpec(null, path);
     }
+
+    /// <summary>
+    /// A spec for a port on a driver of your own (or one loaded at run time): each open makes a
+    /// driver with <paramref name="factory"/> and runs it through the same port core as spawned
+    /// processes, with the same framing, busy marks, eof mode, flush, scheduler and Rx surface.
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="factory"/> is null.</exception>
+    public static DriverSpec Driver(Func<Drivers.PortDriver> factory)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        return new DriverSpec(factory, null);
+    }
 }

@@ -91,7 +91,7 @@ public sealed partial class Port
     public void CompleteInput()
     {
         ThrowIfDisposed();
-        _core.EndOutput();
+        _core.EndInput();
     }
 
     /// <summary>
@@ -141,7 +141,7 @@ public sealed partial class Port
     /// <summary>The largest payload a write takes: -1 without input to the child; the header's and the format's limit for length-prefixed framing; any size otherwise.</summary>
     private int WriteLimit()
     {
-        if (!_options.HasOutputToChild) return -1;
+        if (!_options.HasInput) return -1;
         var framing = _options.Framing;
         if (framing.HeaderSize == 0) return int.MaxValue;
         long limit = framing.HeaderSize switch { 1 => byte.MaxValue, 2 => ushort.MaxValue, _ => uint.MaxValue };
@@ -151,7 +151,7 @@ public sealed partial class Port
     [System.Diagnostics.CodeAnalysis.DoesNotReturn]
     private void ThrowNotWritable(int length)
     {
-        if (!_options.HasOutputToChild)
+        if (!_options.HasInput)
             throw new InvalidOperationException($"Port '{_name}' was opened without input to the child: it cannot be written to.");
         throw new ArgumentException($"The payload of {length} bytes is larger than the limit of {_writeLimit} bytes for {_options.Framing}.", "payload");
     }

@@ -6,9 +6,10 @@ using ReactivePorts.Polling;
 namespace ReactivePorts;
 
 /// <summary>
-/// An open port: a duplex byte channel to a child process (or another driver), with its output
-/// as an observable of packets and its input as a sink. Open one from a spec:
-/// <c>Port.Spawn("cat").WithFraming(FrameFormat.Line()).Open()</c>.
+/// An open port: a duplex byte channel to something outside the runtime — a child process, a
+/// driver of your own — with its output as an observable of packets and its input as a sink. Open
+/// one from a spec: <c>Port.Spawn("cat").WithFraming(FrameFormat.Line()).Open()</c>, or
+/// <c>Port.Driver(() => new MyDriver()).Open()</c>. Every driver runs through the same port.
 /// </summary>
 /// <remarks>
 /// <para>Packets are delivered on the port's poll-loop thread (the fast path): keep
@@ -21,10 +22,13 @@ namespace ReactivePorts;
 /// </remarks>
 public sealed partial class Port : IPortSink, IDisposable, IAsyncDisposable
 {
-    private readonly DriverPort _core;
+    private readonly DriverContext _core;
+    private readonly PortDriver _driver;
     private readonly PortOptions _options;
     private readonly string _name;
     private readonly TaskCompletionSource<ExitStatus> _exit = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Subject<PortEvent> _events = new();
     private readonly BehaviorSubject<bool> _busy = new(false);
     private readonly Subject<ReadOnlyMemory<byte>> _stderr = new();
@@ -41,8 +45,16 @@ public sealed partial class Port : IPortSink, IDisposable, IAsyncDisposable
     {
         _options = options;
         _name = name;
+        _driver = driver;
         _writeLimit = WriteLimit();
-        _core = new DriverPort(loop, driver, options.ToDriverOptions(name), this);
+        _core = new DriverContext(loop, driver, options, this);
+        if (driver.Process is null)
+        {
+            // Nothing will ever exit: awaiting the status must not hang. Observed here, so nobody is
+            // told of an unobserved exception for a task they never looked at.
+            _exit.SetException(new NotSupportedException($"Port '{name}' (driver '{driver.Name}') has no OS process, so no exit status."));
+            _ = _exit.Task.Exception;
+        }
         _output = new PortOutput(this);
         // Views, so nobody can cast them back to subjects and inject events, and guarded, so a
         // subscriber that throws is detached and reported instead of breaking the port's teardown.
@@ -55,11 +67,27 @@ public sealed partial class Port : IPortSink, IDisposable, IAsyncDisposable
     /// <summary>The loop the port runs on (where packets are delivered).</summary>
     public PollScheduler Scheduler => _core.Scheduler;
 
-    /// <summary>The child's process id, when the port has one.</summary>
-    public int? OsPid => _core.OsPid;
+    /// <summary>The OS process id behind the port: the child's, or what the driver set; null when there is none (Erlang's <c>port_info</c> says <c>undefined</c>).</summary>
+    public int? OsPid => _driver.Process?.Pid ?? _core.OsPid;
 
-    /// <summary>The port's name (the command or executable).</summary>
+    /// <summary>The port's name (the command or executable, or the driver's name).</summary>
     public string Name => _name;
+
+    /// <summary>The driver's name (<c>"spawn"</c> for processes).</summary>
+    public string DriverName => _driver.Name;
+
+    /// <summary>
+    /// Completes when the driver has started (at once after its start callback, or when a driver
+    /// that <see cref="PortDriver.UsesStartAcknowledgement"/> acknowledges); faults with the reason
+    /// when the port ends before that.
+    /// </summary>
+    public Task Started => _started.Task;
+
+    /// <summary>
+    /// Completes when the port has ended, whatever its driver: normally (closed, or at end of output
+    /// and exit), or faulted with the reason when it was aborted or failed. Never faults unobserved.
+    /// </summary>
+    public Task Completion => _completion.Task;
 
     /// <summary>
     /// The packets the port delivers, on the loop thread. One subscriber (use <c>Publish</c> to
@@ -82,7 +110,10 @@ public sealed partial class Port : IPortSink, IDisposable, IAsyncDisposable
     /// <summary>Busy state: true while senders are held back. Starts with the current state.</summary>
     public IObservable<bool> Busy { get; }
 
-    /// <summary>Completes with the exit status when the child has been reaped (also after the port was closed).</summary>
+    /// <summary>
+    /// Completes with the exit status when the child has been reaped (also after the port was
+    /// closed). For a driver without a process it is already faulted with <see cref="NotSupportedException"/>.
+    /// </summary>
     public Task<ExitStatus> Exit => _exit.Task;
 
     /// <summary>
@@ -103,10 +134,12 @@ public sealed partial class Port : IPortSink, IDisposable, IAsyncDisposable
     public IObserver<ReadOnlyMemory<byte>> Input { get; }
 
     /// <summary>A snapshot of the port's state and counters.</summary>
-    public PortInfo GetInfo() => new(_name, _core.DriverName, _core.OsPid, _core.BytesIn, _core.BytesOut,
+    public PortInfo GetInfo() => new(_name, _core.DriverName, OsPid, _core.BytesRead, _core.BytesWritten,
         _core.QueuedBytes, _core.IsBusy, !_terminated && Volatile.Read(ref _disposed) == 0, _status?.Value);
 
-    internal DriverPort Core => _core;
+    internal DriverContext Core => _core;
+
+    internal PortDriver DriverInstance => _driver;
 
     internal PortOptions Options => _options;
 
@@ -152,7 +185,7 @@ public sealed partial class Port : IPortSink, IDisposable, IAsyncDisposable
     {
         if (_readingStarted) return;
         _readingStarted = true;
-        _core.ResumeInput();
+        _core.ResumeReading();
     }
 
     void IPortSink.OnPacket(Packet packet)
@@ -182,6 +215,8 @@ public sealed partial class Port : IPortSink, IDisposable, IAsyncDisposable
     {
         if (_events.HasObservers) _events.OnNext(PortEof.Instance);
     }
+
+    void IPortSink.OnStarted() => _started.TrySetResult();
 
     void IPortSink.OnExitStatus(ExitStatus status)
     {
@@ -220,12 +255,30 @@ public sealed partial class Port : IPortSink, IDisposable, IAsyncDisposable
             if (error is null) observer.OnCompleted();
             else observer.OnError(error);
         }
+        SetCompletion(_started, error ?? new ObjectDisposedException(DriverContext.PortObjectName, $"Port '{_name}' closed before its driver started."));
+        SetCompletion(_completion, error);
         // Kill-on-close acts once the port is closed, that is after the flush, so what was written
         // before the close still reaches the child.
         if (_options.KillOnClose && _status is null) KillAfterClose();
     }
 
     void IPortSink.OnBusyChanged(bool busy) => _busy.OnNext(busy);
+}
+
+public sealed partial class Port
+{
+    /// <summary>Completes a task with an error (observed, so an unawaited task raises nothing) or without.</summary>
+    private static void SetCompletion(TaskCompletionSource task, Exception? error)
+    {
+        if (error is null)
+        {
+            task.TrySetResult();
+        }
+        else if (task.TrySetException(error))
+        {
+            _ = task.Task.Exception;
+        }
+    }
 }
 
 /// <summary>An exit status behind a reference, so it can be published to other threads atomically.</summary>

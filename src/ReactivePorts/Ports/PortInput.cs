@@ -43,14 +43,14 @@ internal sealed class PortInput(Port port) : IObserver<ReadOnlyMemory<byte>>
         // has no port to pause: its writes queue past the mark (see Port.Input).
         if (port.TryWrite(value.Span)) return;
         port.WriteForced(value.Span);
-        if (DriverPort.Delivering is { } source)
+        if (DriverContext.Delivering is { } source)
         {
-            source.PauseInput();
+            source.PauseReading();
             port.Core.WhenReady(() =>
             {
                 try
                 {
-                    source.Scheduler.Post(static s => s.ResumeInput(), source);
+                    source.Scheduler.Post(static s => s.ResumeReading(), source);
                 }
                 catch (ObjectDisposedException)
                 {

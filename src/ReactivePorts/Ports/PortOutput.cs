@@ -125,7 +125,7 @@ public sealed class PortOutput : IObservable<Packet>
             }
             // On the loop thread, before any resume this pause could race with: a resume is posted
             // to the loop, so it runs after this.
-            port.Core.PauseInput();
+            port.Core.PauseReading();
         }
 
         /// <summary>A packet was taken out (consumer thread).</summary>
@@ -138,7 +138,7 @@ public sealed class PortOutput : IObservable<Packet>
             }
             try
             {
-                port.Scheduler.Post(static p => p.Core.ResumeInput(), port);
+                port.Scheduler.Post(static p => p.Core.ResumeReading(), port);
             }
             catch (ObjectDisposedException)
             {

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Diagnostics.Contracts;
+using ReactivePorts.Drivers;
 using ReactivePorts.Framing;
 using ReactivePorts.Polling;
 using ReactivePorts.Spawning;
@@ -7,17 +8,19 @@ using ReactivePorts.Spawning;
 namespace ReactivePorts;
 
 /// <summary>
-/// An immutable description of a process to open as a port. Each <c>With…</c> returns a new
-/// spec; <see cref="Open"/> starts the process. A spec is also a cold observable: each
-/// subscription opens a new port, start errors arrive as <c>OnError</c>, and disposing the
-/// subscription closes that port.
+/// An immutable description of a process to open as a port (Erlang's <c>spawn</c> and
+/// <c>spawn_executable</c>): the options of every port (<see cref="PortSpec{TSpec}"/>) and those
+/// that only make sense for a child — arguments, environment, directory, stdio, standard error,
+/// exit status, process group, kill-on-close. Each <c>With…</c> returns a new spec;
+/// <see cref="Open"/> starts the process.
 /// </summary>
-public sealed partial record SpawnSpec : IObservable<Packet>
+public sealed partial record SpawnSpec : PortSpec<SpawnSpec>
 {
     internal SpawnSpec(string? shellCommand, string? executable)
     {
         ShellCommandLine = shellCommand;
         Executable = executable;
+        Options = new PortOptions { HasExitStatus = true };
     }
 
     internal string? ShellCommandLine { get; init; }
@@ -46,10 +49,8 @@ public sealed partial record SpawnSpec : IObservable<Packet>
 
     internal bool NewProcessGroup { get; init; }
 
-    internal PortOptions Options { get; init; } = new();
-
-    /// <summary>The name shown in port info and errors.</summary>
-    public string Name => ShellCommandLine ?? Executable ?? "";
+    /// <summary>The name shown in port info and errors: the command or executable.</summary>
+    public override string Name => ShellCommandLine ?? Executable ?? "";
 
     /// <summary>Adds arguments (after argv[0]); each is passed as UTF-8.</summary>
     /// <exception cref="ArgumentException">An argument contains a NUL character, or the spec is a shell command.</exception>
@@ -107,21 +108,13 @@ public sealed partial record SpawnSpec : IObservable<Packet>
     [Pure]
     public SpawnSpec WithPathSearch(bool search = true) => this with { SearchPath = search };
 
-    /// <summary>Frames the port's data both ways: <see cref="FrameFormat.Stream"/> (default), <see cref="FrameFormat.LengthPrefixed"/> or <see cref="FrameFormat.Line"/>. Asking for two different framings fails at open.</summary>
-    [Pure]
-    public SpawnSpec WithFraming(FrameFormat framing)
-    {
-        ArgumentNullException.ThrowIfNull(framing);
-        return this with { Options = Options with { Framing = framing, FramingRequests = [.. Options.FramingRequests, framing] } };
-    }
-
     /// <summary>Whether the port reports the exit status (default on). Off, the port completes at end of output.</summary>
     [Pure]
-    public SpawnSpec WithExitStatus(bool report = true) => this with { Options = Options with { HasExitStatus = report } };
+    public SpawnSpec WithExitStatus(bool report = true) => With(Options with { HasExitStatus = report });
 
     /// <summary>Makes a non-zero exit an error: the output ends with <see cref="PortExitException"/> after the exit status.</summary>
     [Pure]
-    public SpawnSpec WithExitValidation(bool validate = true) => this with { Options = Options with { ValidateExit = validate } };
+    public SpawnSpec WithExitValidation(bool validate = true) => With(Options with { ValidateExit = validate });
 
     /// <summary>
     /// Erlang's rule (default): the exit status waits for end of output, which a grandchild holding
@@ -130,18 +123,7 @@ public sealed partial record SpawnSpec : IObservable<Packet>
     /// </summary>
     [Pure]
     public SpawnSpec WithExitWaitingForEof(bool waitForEof, TimeSpan? drainTimeout = null) =>
-        this with { Options = Options with { ExitWaitsForEof = waitForEof, DrainTimeout = drainTimeout ?? Options.DrainTimeout } };
-
-    /// <summary>
-    /// Erlang's <c>eof</c> option. Normally the output completes once eof and the exit status are
-    /// both in. In eof mode they are reported (<see cref="PortEof"/>, <see cref="PortExited"/>) but the
-    /// port stays open, its input still writable, until it is closed explicitly
-    /// (<see cref="Port.CloseAsync"/>, <see cref="Port.Dispose"/> or disposing the subscription);
-    /// only then does the output complete. For a child that closes its output early but keeps
-    /// reading its input. A framing error still ends the port.
-    /// </summary>
-    [Pure]
-    public SpawnSpec WithEofMode(bool stayOpenAfterEof = true) => this with { Options = Options with { StayOpenAfterEof = stayOpenAfterEof } };
+        With(Options with { ExitWaitsForEof = waitForEof, DrainTimeout = drainTimeout ?? Options.DrainTimeout });
 
     /// <summary>Erlang's <c>nouse_stdio</c> (false): the child talks on fds 3 (input) and 4 (output); fds 0–2 are <c>/dev/null</c>.</summary>
     [Pure]
@@ -154,20 +136,6 @@ public sealed partial record SpawnSpec : IObservable<Packet>
     /// <summary>Input-only or output-only (the unused side is <c>/dev/null</c>, never this process's stdio).</summary>
     [Pure]
     public SpawnSpec WithDirection(PortDirection direction) => this with { Direction = direction };
-
-    /// <summary>The busy marks in bytes: busy at <paramref name="high"/> queued bytes, ready again below <paramref name="low"/> (Erlang's 8192/4096 by default).</summary>
-    /// <exception cref="ArgumentOutOfRangeException">A mark is not positive.</exception>
-    [Pure]
-    public SpawnSpec WithBusyMarks(long high, long low)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(high);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(low);
-        return this with { Options = Options with { HighWatermark = high, LowWatermark = low } };
-    }
-
-    /// <summary>Never busy: writes are always accepted and the queue is unbounded.</summary>
-    [Pure]
-    public SpawnSpec WithoutBusyMarks() => this with { Options = Options with { HighWatermark = 0, LowWatermark = 0 } };
 
     /// <summary>Asks the kernel for larger pipes (<c>F_SETPIPE_SZ</c>, up to <c>/proc/sys/fs/pipe-max-size</c>); refused sizes (EPERM) leave the default.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="bytes"/> is not positive.</exception>
@@ -184,30 +152,11 @@ public sealed partial record SpawnSpec : IObservable<Packet>
 
     /// <summary>Kills the child (its group, if it has one) when the port is closed (off by default: Erlang leaves it running).</summary>
     [Pure]
-    public SpawnSpec WithKillOnClose(bool kill = true) => this with { Options = Options with { KillOnClose = kill } };
+    public SpawnSpec WithKillOnClose(bool kill = true) => With(Options with { KillOnClose = kill });
 
     /// <summary>Kills the child if it still runs when the application exits normally.</summary>
     [Pure]
-    public SpawnSpec WithKillOnApplicationExit(bool kill = true) => this with { Options = Options with { KillOnApplicationExit = kill } };
-
-    /// <summary>How long closing keeps flushing queued input before dropping it (default 5 s).</summary>
-    [Pure]
-    public SpawnSpec WithFlushTimeout(TimeSpan timeout) => this with { Options = Options with { FlushTimeout = timeout } };
-
-    /// <summary>
-    /// Zero-copy delivery (explicit opt-in): payloads are slices of the port's read buffer, valid
-    /// only during <c>OnNext</c> — copy what you keep.
-    /// </summary>
-    [Pure]
-    public SpawnSpec WithZeroCopy(bool zeroCopy = true) => this with { Options = Options with { ZeroCopy = zeroCopy } };
-
-    /// <summary>The loop the port runs on (default <see cref="PollScheduler.Default"/>).</summary>
-    [Pure]
-    public SpawnSpec WithScheduler(PollScheduler scheduler)
-    {
-        ArgumentNullException.ThrowIfNull(scheduler);
-        return this with { Options = Options with { Scheduler = scheduler } };
-    }
+    public SpawnSpec WithKillOnApplicationExit(bool kill = true) => With(Options with { KillOnApplicationExit = kill });
 
     private void RequireExecutable(string method)
     {

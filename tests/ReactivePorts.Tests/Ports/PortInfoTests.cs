@@ -18,7 +18,7 @@ public sealed class PortInfoTests
         await recorder.FirstPacket;
         var info = port.GetInfo();
         Assert.Equal(("/bin/cat", "spawn", port.OsPid, 6L, 6L, 0L, false, true, (ExitStatus?)null),
-            (info.Name, info.DriverName, info.OsPid, info.BytesIn, info.BytesOut, info.QueueSize, info.IsBusy, info.IsOpen, info.ExitStatus));
+            (info.Name, info.DriverName, info.OsPid, info.BytesRead, info.BytesWritten, info.QueueSize, info.IsBusy, info.IsOpen, info.ExitStatus));
         Assert.True(info.OsPid > 0);
         port.CompleteInput();
         await recorder.Completed;

@@ -90,10 +90,10 @@ public sealed class PortInputTests
         });
         await busyWhileDelivering.Task.WaitAsync(TestTimeout);
         await source.Scheduler.Barrier();
-        Assert.True(await source.Scheduler.OnLoop(() => source.Core.IsInputPaused));
-        long read = source.GetInfo().BytesIn;
+        Assert.True(await source.Scheduler.OnLoop(() => source.Core.IsReadingPaused));
+        long read = source.GetInfo().BytesRead;
         await source.Scheduler.Barrier();
-        Assert.Equal(read, source.GetInfo().BytesIn);
+        Assert.Equal(read, source.GetInfo().BytesRead);
         // Bounded: the high mark plus the packet that crossed it, plus the one that paused the source.
         Assert.True(maxQueue <= 8192 + 2 * 64 * 1024, $"queue reached {maxQueue}");
         Assert.True(read <= 4096 + maxQueue + 64 * 1024, $"{read} bytes read");

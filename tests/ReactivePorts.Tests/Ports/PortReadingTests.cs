@@ -147,10 +147,10 @@ public sealed class PortReadingTests
             received += p.Length;
         }, ex => done.TrySetException(ex), () => done.TrySetResult());
         await firstSeen.Task.WaitAsync(TestTimeout);
-        await LoopUntil(port, () => port.Core.IsInputPaused);
-        long readWhilePaused = port.GetInfo().BytesIn;
+        await LoopUntil(port, () => port.Core.IsReadingPaused);
+        long readWhilePaused = port.GetInfo().BytesRead;
         await port.Scheduler.Barrier();
-        Assert.Equal(readWhilePaused, port.GetInfo().BytesIn); // paused: nothing more is read
+        Assert.Equal(readWhilePaused, port.GetInfo().BytesRead); // paused: nothing more is read
         // At most capacity packets (+ the one being handled, + one read's worth) are held.
         Assert.True(readWhilePaused <= 6 * 64 * 1024, $"{readWhilePaused} bytes read while the subscriber was stuck");
         Assert.False(port.Exit.IsCompleted); // the child is blocked on its full pipe
@@ -173,8 +173,8 @@ public sealed class PortReadingTests
             received += packet.Length;
             if (checkedPause) continue;
             checkedPause = true;
-            await LoopUntil(port, () => port.Core.IsInputPaused);
-            Assert.True(port.GetInfo().BytesIn <= 4 * 64 * 1024, $"{port.GetInfo().BytesIn} bytes read");
+            await LoopUntil(port, () => port.Core.IsReadingPaused);
+            Assert.True(port.GetInfo().BytesRead <= 4 * 64 * 1024, $"{port.GetInfo().BytesRead} bytes read");
         }
         Assert.Equal(total, received);
         Assert.True((await port.Exit).Success);

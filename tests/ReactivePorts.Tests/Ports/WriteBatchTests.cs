@@ -166,7 +166,7 @@ public sealed class WriteBatchTests
         Assert.Contains("255", error.Message);
         Assert.True(port.WriteBatchAsync([]).IsCompletedSuccessfully);
         await port.Scheduler.Barrier();
-        Assert.Equal(0L, port.GetInfo().BytesOut);
+        Assert.Equal(0L, port.GetInfo().BytesWritten);
 
         var outputOnly = scope.Open(Sh("exec sleep 30").WithDirection(PortDirection.In));
         Assert.Throws<InvalidOperationException>(() => { _ = outputOnly.WriteBatchAsync([]); });

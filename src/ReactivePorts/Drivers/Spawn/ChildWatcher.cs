@@ -4,13 +4,13 @@ using ReactivePorts.Spawning;
 namespace ReactivePorts.Drivers.Spawn;
 
 /// <summary>
-/// Watches a child's pidfd on the loop until it becomes readable, reaps the child with
+/// Watches a child's pidfd on the port's loop until it becomes readable, reaps the child with
 /// waitid(P_PIDFD) and reports the status to the port. It outlives a closed port, so a child
-/// is always reaped (no zombies) and the port's exit task always completes.
+/// is always reaped (no zombies) and the port's exit task always completes; when the port's loop
+/// shuts down first, the process-wide <see cref="ChildReaper"/> takes the child over.
 /// </summary>
-internal sealed class ChildWatcher(ChildProcess child, DriverPort port) : IPollHandler
+internal sealed class ChildWatcher(ChildProcess child, DriverContext port) : IPollHandler
 {
-
     public void Start()
     {
         if (child.PidFd is null)
@@ -18,10 +18,8 @@ internal sealed class ChildWatcher(ChildProcess child, DriverPort port) : IPollH
             port.ReportExit(child.Status ?? ExitStatus.Unknown);
             return;
         }
-        Watch(port.Scheduler);
+        port.Scheduler.Select(child.PidFd, PollEvents.Readable, this);
     }
-
-    private void Watch(PollScheduler loop) => loop.Select(child.PidFd!, PollEvents.Readable, this);
 
     public void OnReady(PollRegistration registration, PollEvents events)
     {
@@ -32,12 +30,11 @@ internal sealed class ChildWatcher(ChildProcess child, DriverPort port) : IPollH
 
     public void OnStopped(PollRegistration registration)
     {
-        var fallback = PollScheduler.Default;
-        if (child.Status is null && registration.Loop.IsDisposed && !ReferenceEquals(registration.Loop, fallback))
+        if (child.Status is null && registration.Loop.IsDisposed)
         {
-            // The port's loop was disposed while the child runs: the process-wide loop takes over,
-            // so the child is still reaped (no zombie) and the port's exit task still completes.
-            fallback.Post(static w => w.Watch(PollScheduler.Default), this);
+            // The port's loop was disposed while the child runs: the reaper takes over, so the
+            // child is still reaped (no zombie) and the port's exit task still completes.
+            ChildReaper.Adopt(child, port.ReportExit);
             return;
         }
         // Reaped: the pidfd is no longer needed.

@@ -4,7 +4,7 @@ using ReactivePorts.Interop;
 namespace ReactivePorts.Polling.Backends;
 
 /// <summary>The real backend: one epoll instance and an eventfd to wake it.</summary>
-internal sealed unsafe class EpollBackend : IPollBackend
+internal sealed unsafe partial class EpollBackend : IPollBackend
 {
     // Stopwatch ticks per TimeSpan tick (Linux: 1 ns stopwatch ticks, 100 per TimeSpan tick).
     private static readonly double s_toTimeSpanTicks = (double)TimeSpan.TicksPerSecond / Stopwatch.Frequency;

@@ -8,8 +8,8 @@ internal readonly record struct PollEvent(ulong Token, PollEvents Events);
 /// driven by a TestScheduler) so that everything above the loop runs in virtual time.
 /// </summary>
 /// <remarks>
-/// All members but <see cref="Wake"/> and <see cref="GetTimestamp"/> are called on the loop
-/// only. Time is in <see cref="TimeSpan"/> ticks on a monotonic clock.
+/// All members but <see cref="Wake"/>, <see cref="GetTimestamp"/> and the I/O members are called
+/// on the loop only. Time is in <see cref="TimeSpan"/> ticks on a monotonic clock.
 /// </remarks>
 internal interface IPollBackend : IDisposable
 {
@@ -39,6 +39,19 @@ internal interface IPollBackend : IDisposable
 
     /// <summary>Makes a blocked or upcoming <see cref="Wait"/> return promptly. Any thread.</summary>
     void Wake();
+
+    /// <summary>
+    /// Reads from <paramref name="fd"/> into up to three buffers, filled in order (empty ones are
+    /// skipped). Returns the byte count (0 at end of file) or -errno: -EAGAIN when nothing is there,
+    /// -EINTR when interrupted (the caller retries). Any thread; the caller holds a reference on the handle.
+    /// </summary>
+    nint Read(int fd, Span<byte> first, Span<byte> second, Span<byte> third);
+
+    /// <summary>Writes <paramref name="first"/> then <paramref name="second"/> to <paramref name="fd"/>; returns the byte count written (maybe short) or -errno (-EAGAIN when full). Any thread.</summary>
+    nint Write(int fd, ReadOnlySpan<byte> first, ReadOnlySpan<byte> second);
+
+    /// <summary>Writes <paramref name="segments"/> in order, gathered (at most 64); returns the byte count written or -errno. Any thread.</summary>
+    nint WriteGather(int fd, ReadOnlySpan<ReadOnlyMemory<byte>> segments);
 
     /// <summary>Called by the loop after every iteration with the timestamp of its earliest timer (or null), so a virtual pump can schedule the next one.</summary>
     void OnIdle(long? nextDue);

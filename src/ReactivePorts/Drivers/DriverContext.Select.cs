@@ -3,7 +3,7 @@ using ReactivePorts.Polling;
 
 namespace ReactivePorts.Drivers;
 
-public sealed partial class DriverPort : IPollHandler
+public sealed partial class DriverContext : IPollHandler
 {
     private sealed class Selection(SafeHandle handle, PollRegistration registration)
     {
@@ -13,12 +13,12 @@ public sealed partial class DriverPort : IPollHandler
     }
 
     private readonly List<Selection> _selections = new(2);
-    private int _pausedInput;
+    private int _pausedReading;
 
     /// <summary>
     /// Watches <paramref name="handle"/> for <paramref name="interest"/> (Erlang's
     /// <c>driver_select</c> with READ/WRITE): readiness arrives as
-    /// <see cref="PortDriver.OnReadyInput"/> / <see cref="PortDriver.OnReadyOutput"/>.
+    /// <see cref="PortDriver.OnReadable"/> / <see cref="PortDriver.OnWritable"/>.
     /// <see cref="PollEvents.None"/> disarms the descriptor but keeps it selected. The port holds
     /// a reference on the handle until <see cref="Deselect"/>.
     /// </summary>
@@ -52,8 +52,24 @@ public sealed partial class DriverPort : IPollHandler
     {
         var selection = Find(handle);
         if (selection is null) return;
+        if (ReferenceEquals(_directOutput, handle)) DisableDirectOutput();
         _selections.Remove(selection);
         selection.Registration.Deselect();
+    }
+
+    /// <summary>Whether <paramref name="handle"/> is selected by this port (loop thread).</summary>
+    internal bool IsSelected(SafeHandle handle) => Find(handle) is not null;
+
+    /// <summary>
+    /// Adds and removes interests of a handle, keeping the others (loop thread). A handle not selected
+    /// is selected when something is added; when only removing, it stays unselected (it may have been
+    /// deselected meanwhile, by a half-close for instance, and be closed already).
+    /// </summary>
+    internal void ChangeInterest(SafeHandle handle, PollEvents add, PollEvents remove)
+    {
+        var selection = Find(handle);
+        if (selection is null && add == PollEvents.None) return;
+        Select(handle, ((selection?.Requested ?? PollEvents.None) | add) & ~remove);
     }
 
     private Selection? Find(SafeHandle handle)
@@ -66,18 +82,18 @@ public sealed partial class DriverPort : IPollHandler
     }
 
     private PollEvents Effective(PollEvents requested) =>
-        _pausedInput > 0 ? requested & ~PollEvents.Readable : requested;
+        _pausedReading > 0 ? requested & ~PollEvents.Readable : requested;
 
     /// <summary>Stops reading (nested; loop thread). A full hand-off or a busy downstream port pauses its source this way.</summary>
-    internal void PauseInput()
+    internal void PauseReading()
     {
-        if (_pausedInput++ == 0) ApplyInterest();
+        if (_pausedReading++ == 0) ApplyInterest();
     }
 
-    /// <summary>Undoes one <see cref="PauseInput"/> (loop thread).</summary>
-    internal void ResumeInput()
+    /// <summary>Undoes one <see cref="PauseReading"/> (loop thread).</summary>
+    internal void ResumeReading()
     {
-        if (_pausedInput == 0 || --_pausedInput != 0) return;
+        if (_pausedReading == 0 || --_pausedReading != 0) return;
         ApplyInterest();
         if (_inputStarted) return;
         _inputStarted = true;
@@ -101,8 +117,8 @@ public sealed partial class DriverPort : IPollHandler
         ResetTimeslice();
         try
         {
-            if ((events & PollEvents.Readable) != 0) _driver.OnReadyInput(handle);
-            if ((events & PollEvents.Writable) != 0 && !registration.IsStopped) _driver.OnReadyOutput(handle);
+            if ((events & PollEvents.Readable) != 0) _driver.OnReadable(handle);
+            if ((events & PollEvents.Writable) != 0 && !registration.IsStopped) _driver.OnWritable(handle);
         }
         catch (Exception ex)
         {
@@ -125,11 +141,8 @@ public sealed partial class DriverPort : IPollHandler
     }
 }
 
-public sealed partial class DriverPort
+public sealed partial class DriverContext
 {
     /// <summary>Whether reading is paused (no subscriber yet, a full hand-off, a busy downstream port): a driver should stop reading soon.</summary>
-    public bool IsInputPaused => _pausedInput > 0;
-
-    /// <summary>Whether the port has closed; a driver in a read loop should stop.</summary>
-    internal bool IsClosedForDriver => _state == State.Closed;
+    public bool IsReadingPaused => _pausedReading > 0;
 }

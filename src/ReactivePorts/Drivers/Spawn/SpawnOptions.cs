@@ -28,9 +28,3 @@ public enum PortDirection
     /// <summary>Only to the child (Erlang's <c>out</c>): the child's output is <c>/dev/null</c>; the port completes when the child is reaped.</summary>
     Out,
 }
-
-/// <summary>What a buffered run collected (see <see cref="SpawnSpec.ExecuteBufferedAsync"/>).</summary>
-/// <param name="StandardOutput">Everything the child wrote to its output.</param>
-/// <param name="StandardError">Everything the child wrote to its standard error.</param>
-/// <param name="Status">How it exited.</param>
-public sealed record BufferedResult(byte[] StandardOutput, byte[] StandardError, ExitStatus Status);

@@ -4,16 +4,21 @@ using ReactivePorts.Polling;
 namespace ReactivePorts.Drivers;
 
 /// <summary>
-/// The handle a driver acts through (Erlang's <c>ErlDrvPort</c>): deliver data, eof and exit
-/// status; queue output; report busy; select descriptors; one timer; async work; failure.
-/// Every member is for use from the driver's callbacks, on the port's loop thread.
+/// The handle a driver acts through (Erlang's <c>ErlDrvPort</c>): deliver output (framed data or
+/// whole packets), eof and exit status; the driver queue for input it could not write yet; busy;
+/// select descriptors and read and write them (<see cref="IO"/>); one timer; async work by key;
+/// failure; start acknowledgement; os pid. Every member is for use from the driver's callbacks, on
+/// the port's loop thread. See <see cref="PortDriver"/> for what input and output mean.
 /// </summary>
-public sealed partial class DriverPort : IPacketSink, ILoopShutdownListener
+public sealed partial class DriverContext : IPacketSink, ILoopShutdownListener
 {
-    private enum State { Created, Open, Closing, Closed }
+    private enum State { Created, Starting, Open, Closing, Closed }
+
+    /// <summary>The object name of the public port, for <see cref="ObjectDisposedException"/>s raised here.</summary>
+    internal const string PortObjectName = "ReactivePorts.Port";
 
     private readonly PortDriver _driver;
-    private readonly DriverPortOptions _options;
+    private readonly PortOptions _options;
     private readonly IPortSink _sink;
     private readonly FrameDecoder _decoder;
     private State _state;
@@ -23,9 +28,9 @@ public sealed partial class DriverPort : IPacketSink, ILoopShutdownListener
     private bool _exitDelivered;
     private bool _inputStarted;    // the first subscriber resumed reading
     private bool _eofDeferred;     // eof came before that
-    private long _bytesIn;
+    private long _bytesRead;
 
-    internal DriverPort(PollScheduler loop, PortDriver driver, DriverPortOptions options, IPortSink sink)
+    internal DriverContext(PollScheduler loop, PortDriver driver, PortOptions options, IPortSink sink)
     {
         Scheduler = loop;
         _driver = driver;
@@ -35,8 +40,14 @@ public sealed partial class DriverPort : IPacketSink, ILoopShutdownListener
         _highWatermark = options.HighWatermark;
         _lowWatermark = options.LowWatermark;
         _plainHeader = PlainHeader();
-        _pausedInput = 1; // nothing is read until the output is first subscribed
+        _pausedReading = 1; // nothing is read until the output is first subscribed
+        IO = new DescriptorIO(this);
     }
+
+    /// <summary>Reads and writes the port's descriptors (through the loop's backend, so virtual devices work too).</summary>
+    public DescriptorIO IO { get; }
+
+    internal bool IsZeroCopy => _options.ZeroCopy;
 
     /// <summary>The loop this port runs on.</summary>
     public PollScheduler Scheduler { get; }
@@ -50,7 +61,7 @@ public sealed partial class DriverPort : IPacketSink, ILoopShutdownListener
     internal PortDriver Driver => _driver;
 
     /// <summary>Bytes delivered as packet payloads so far.</summary>
-    internal long BytesIn => Volatile.Read(ref _bytesIn);
+    internal long BytesRead => Volatile.Read(ref _bytesRead);
 
     internal bool IsClosed => _state == State.Closed;
 
@@ -63,11 +74,27 @@ public sealed partial class DriverPort : IPacketSink, ILoopShutdownListener
     internal void Start()
     {
         if (_state != State.Created) return;
-        _state = State.Open;
+        _state = State.Starting;
         _driver.Attach(this);
         Scheduler.AddShutdownListener(this);
         Guard(static d => d.OnStart());
-        lock (_writeGate) _pendingAllowance = Math.Max(0, _driver.OutputCapacity);
+        if (_state == State.Starting && !_driver.UsesStartAcknowledgement) AcknowledgeStart();
+    }
+
+    /// <summary>
+    /// The driver's start is complete (Erlang's <c>erl_drv_init_ack</c>), for drivers that
+    /// <see cref="PortDriver.UsesStartAcknowledgement"/>: the port is open from now, writes accepted
+    /// meanwhile go to the driver, and <see cref="Port.Started"/> completes. To fail the start
+    /// instead, call <see cref="Fail"/>. A second call does nothing.
+    /// </summary>
+    public void AcknowledgeStart()
+    {
+        if (_state != State.Starting) return;
+        _state = State.Open;
+        _sink.OnStarted();
+        bool pending;
+        lock (_writeGate) pending = _pendingBytes > 0 || _batchUsed > _batchStart;
+        if (pending) ScheduleDrain();
     }
 
     /// <summary>Delivers one packet as is, copying it (Erlang's <c>driver_output</c>).</summary>
@@ -95,7 +122,7 @@ public sealed partial class DriverPort : IPacketSink, ILoopShutdownListener
             // than blocking on a full pipe), and report the error once the exit status is known.
             _framingError = ex;
             _eofDelivered = true;
-            Guard(static d => d.OnStopInput());
+            Guard(static d => d.OnStopReading());
             _sink.OnEof();
             TryFinish();
         }
@@ -134,19 +161,19 @@ public sealed partial class DriverPort : IPacketSink, ILoopShutdownListener
     {
         // From the decoder, inside DeliverData or DeliverEof, which mark the thread as delivering.
         if (_state == State.Closed) return;
-        _bytesIn += packet.Length;
+        _bytesRead += packet.Length;
         _sink.OnPacket(packet);
     }
 
     /// <summary>The port whose packets are being delivered on this thread, if any (so a sink written to from <c>OnNext</c> can pause its source).</summary>
-    [ThreadStatic] private static DriverPort? t_delivering;
+    [ThreadStatic] private static DriverContext? t_delivering;
 
-    internal static DriverPort? Delivering => t_delivering;
+    internal static DriverContext? Delivering => t_delivering;
 
     private void Deliver(Packet packet)
     {
         if (_state == State.Closed) return;
-        _bytesIn += packet.Length;
+        _bytesRead += packet.Length;
         var previous = t_delivering;
         t_delivering = this;
         try
@@ -233,10 +260,10 @@ public sealed partial class DriverPort : IPacketSink, ILoopShutdownListener
     /// it does not fail the port.
     /// </summary>
     /// <exception cref="ObjectDisposedException">The port is closed.</exception>
-    internal byte[] Control(int operation, ReadOnlySpan<byte> data)
+    internal byte[] Control(int operation, ReadOnlySpan<byte> data, bool call)
     {
-        if (_state == State.Closed) throw new ObjectDisposedException(nameof(Port), "The port is closed.");
-        return _driver.OnControl(operation, data);
+        if (_state == State.Closed) throw new ObjectDisposedException(PortObjectName, "The port is closed.");
+        return call ? _driver.OnCall(operation, data) : _driver.OnControl(operation, data);
     }
 
     /// <summary>Closes the port with an error (Erlang's <c>driver_failure</c>): subscribers get OnError.</summary>
@@ -253,12 +280,12 @@ public sealed partial class DriverPort : IPacketSink, ILoopShutdownListener
         Finish(_framingError);
     }
 
-    /// <summary>Closes the port with an OS error (Erlang's <c>driver_failure_posix</c>).</summary>
+    /// <summary>Closes the port with an OS error (Erlang's <c>driver_failure_posix</c>): subscribers get an <see cref="IOException"/> naming the errno.</summary>
     public void FailErrno(int errno) => Finish(Interop.Libc.IOError(_driver.Name, errno));
 
     private void TryFinish()
     {
-        if (_state == State.Closed || !_eofDelivered && _options.HasInput) return;
+        if (_state == State.Closed || !_eofDelivered) return;
         if (_options.HasExitStatus)
         {
             if (_exit is not { } status) return;

@@ -1,8 +1,9 @@
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 
 namespace ReactivePorts.Drivers;
 
-public sealed partial class DriverPort
+public sealed partial class DriverContext
 {
     /// <summary>Payloads from this size on are written by the caller whenever the port is idle (they gain nothing from coalescing).</summary>
     private const int DirectMinBytes = 4096;
@@ -42,7 +43,7 @@ public sealed partial class DriverPort
     /// <summary>Whether the last small direct write was a while ago; if so, this one counts as the last (under the gate).</summary>
     private bool TakeSparseDirectLocked()
     {
-        long now = System.Diagnostics.Stopwatch.GetTimestamp();
+        long now = Scheduler.Timestamp;
         if (now - _lastSmallDirect < SparseTicks) return false;
         _lastSmallDirect = now;
         return true;
@@ -51,7 +52,7 @@ public sealed partial class DriverPort
     /// <summary>Nothing accepted earlier waits or is being written, and a caller may write to the descriptor (under the gate).</summary>
     private bool OutputIdleLocked() =>
         _directBytes == 0 && !_loopOutput && _pendingBytes == 0 && _queueBytes == 0 && !_drainScheduled
-        && _state == State.Open && _driver.SupportsDirectOutput && !Scheduler.IsLoopThread;
+        && _state == State.Open && _directOutput is not null && !Scheduler.IsLoopThread;
 
     /// <summary>
     /// After a batch was appended to an idle output (<see cref="OutputIdleLocked"/> held before),
@@ -84,7 +85,7 @@ public sealed partial class DriverPort
             for (; done < _directBatch.Count; done++)
             {
                 var frames = _directBatch[done];
-                long n = Math.Max(0, _driver.WriteDirect(default, frames.Span));
+                long n = Math.Max(0, WriteToDirectOutput(default, frames.Span));
                 written += n;
                 if (n < frames.Length)
                 {
@@ -95,7 +96,7 @@ public sealed partial class DriverPort
         }
         finally
         {
-            Interlocked.Add(ref _bytesOut, written);
+            Interlocked.Add(ref _bytesWritten, written);
             // The rest stays in the batch buffers, which are not reused while anything is pending.
             // The list is emptied before FinishDirect ends this direct write: from then on another
             // caller may take the next direct batch into it.
@@ -106,8 +107,8 @@ public sealed partial class DriverPort
         }
     }
 
-    private static readonly long SparseTicks = System.Diagnostics.Stopwatch.Frequency / 100_000; // 10 µs
-    private long _lastSmallDirect = long.MinValue / 2; // Stopwatch timestamp, guarded by _writeGate
+    private static readonly long SparseTicks = TimeSpan.FromMicroseconds(10).Ticks;
+    private long _lastSmallDirect = long.MinValue / 2; // the loop clock's timestamp, guarded by _writeGate
 
     /// <summary>
     /// Writes one frame from the caller's thread (after <see cref="TryWriteDirectLocked"/>). What the
@@ -128,11 +129,11 @@ public sealed partial class DriverPort
         long written = 0;
         try
         {
-            written = Math.Max(0, _driver.WriteDirect(header, payload));
+            written = Math.Max(0, WriteToDirectOutput(header, payload));
         }
         finally
         {
-            Interlocked.Add(ref _bytesOut, written);
+            Interlocked.Add(ref _bytesWritten, written);
             if (written < total) FinishDirect([Rest(header, payload, (int)written, (int)total)]);
             else FinishDirect([]);
         }
@@ -181,6 +182,38 @@ public sealed partial class DriverPort
         }
         if (schedule) ScheduleDrain();
     }
+
+    // The descriptor writers may write to directly, set by the driver (EnableDirectOutput).
+    private volatile SafeHandle? _directOutput;
+
+    /// <summary>
+    /// Lets writers on other threads write frames straight to <paramref name="handle"/> while the
+    /// port is idle (nothing queued, drained or being written), as Erlang writes a command to an idle
+    /// port from the caller: a request skips the hop to the loop. What the descriptor does not take
+    /// reaches <see cref="PortDriver.OnInput"/> on the loop as usual, in order. For drivers whose
+    /// input goes to one non-blocking descriptor as is (a pipe, a socket). Until
+    /// <paramref name="capacity"/> bytes (what the descriptor takes at once when empty, such as a
+    /// pipe's size; 0 when unknown) wait for the loop, they do not make the port busy. Undone by
+    /// <see cref="DisableDirectOutput"/> or by deselecting the handle.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="capacity"/> is negative.</exception>
+    public void EnableDirectOutput(SafeHandle handle, int capacity = 0)
+    {
+        ArgumentNullException.ThrowIfNull(handle);
+        ArgumentOutOfRangeException.ThrowIfNegative(capacity);
+        lock (_writeGate) _pendingAllowance = capacity;
+        _directOutput = handle;
+    }
+
+    /// <summary>Stops direct writes (the descriptor failed or is being closed): from now on every write reaches <see cref="PortDriver.OnInput"/> on the loop.</summary>
+    public void DisableDirectOutput()
+    {
+        _directOutput = null;
+        lock (_writeGate) _pendingAllowance = 0;
+    }
+
+    private nint WriteToDirectOutput(ReadOnlySpan<byte> header, ReadOnlySpan<byte> payload) =>
+        _directOutput is { } handle ? IO.WriteDirect(handle, header, payload) : -1;
 
     /// <summary>Set (on the loop) while a close or half-close waits for the output to be written.</summary>
     private bool _flushWaiting;

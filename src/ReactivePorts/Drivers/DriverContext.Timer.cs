@@ -1,6 +1,6 @@
 namespace ReactivePorts.Drivers;
 
-public sealed partial class DriverPort
+public sealed partial class DriverContext
 {
     private Polling.PollWork? _timer;
     private long _timerDue;
@@ -49,14 +49,14 @@ public sealed partial class DriverPort
             // the input as at end of file, so an unterminated last line is still delivered.
             self._drainTimer = null;
             if (self._state == State.Closed) return;
-            if (self.IsInputPaused)
+            if (self.IsReadingPaused)
             {
                 // Reading is held back by a slow consumer, not by the holder: what the child wrote
                 // is still in the pipe. Give the consumer another drain period rather than drop it.
                 self.SetDrainTimer();
                 return;
             }
-            self.Guard(static d => d.OnStopInput());
+            self.Guard(static d => d.OnStopReading());
             self.DeliverEof();
         }, this, _options.DrainTimeout);
 

@@ -2,12 +2,12 @@ using ReactivePorts.Polling;
 
 namespace ReactivePorts.Drivers;
 
-public sealed partial class DriverPort
+public sealed partial class DriverContext
 {
     private List<TaskCompletionSource<long>>? _closeWaiters;
     private PollWork? _closeTimer;
-    private bool _outputEnding;
-    private bool _outputEnded;
+    private bool _inputEnding;
+    private bool _inputEnded;
     private long _droppedOnClose;
 
     /// <summary>
@@ -44,16 +44,16 @@ public sealed partial class DriverPort
 
     /// <summary>
     /// Half-close (any thread): the user will write no more. Once everything queued has been
-    /// handed over, the driver's <see cref="PortDriver.OnOutputEnd"/> runs (the spawn driver
+    /// handed over, the driver's <see cref="PortDriver.OnInputEnd"/> runs (the spawn driver
     /// closes the child's stdin) while output keeps flowing.
     /// </summary>
-    internal void EndOutput()
+    internal void EndInput()
     {
         CloseInput();
         Scheduler.Post(static self =>
         {
-            if (self._outputEnding || self._state != State.Open) return;
-            self._outputEnding = true;
+            if (self._inputEnding || self._state != State.Open) return;
+            self._inputEnding = true;
             Volatile.Write(ref self._flushWaiting, true);
             if (self.QueuedBytes == 0) self.OnQueueEmpty();
         }, this);
@@ -79,10 +79,10 @@ public sealed partial class DriverPort
         {
             CompleteClose(0);
         }
-        else if (_outputEnding && !_outputEnded && _state == State.Open)
+        else if (_inputEnding && !_inputEnded && _state == State.Open)
         {
-            _outputEnded = true;
-            Guard(static d => d.OnOutputEnd());
+            _inputEnded = true;
+            Guard(static d => d.OnInputEnd());
         }
     }
 

@@ -1,0 +1,235 @@
+using System.Runtime.InteropServices;
+using ReactivePorts.Framing;
+using ReactivePorts.Interop;
+using ReactivePorts.Polling.Backends;
+
+namespace ReactivePorts.Drivers;
+
+/// <summary>
+/// Reads and writes a port's descriptors (any <see cref="SafeHandle"/> on a file descriptor: a
+/// pipe, a socket's handle, a <c>SafeFileHandle</c>), so a driver needs no P/Invoke of its own. The
+/// calls go through the port's poll backend, so the same driver runs over in-memory devices in
+/// virtual time. Results are the system call's own (<see cref="IOResult"/>), never exceptions;
+/// EINTR is retried. Use from the driver's callbacks (loop thread); descriptors should be
+/// non-blocking (a blocking one blocks the loop).
+/// </summary>
+public sealed class DescriptorIO
+{
+    private const int ReadsPerReadiness = 8;
+    private readonly DriverContext _context;
+    private readonly ReadOnlyMemory<byte>[] _peek = new ReadOnlyMemory<byte>[64];
+
+    internal DescriptorIO(DriverContext context) => _context = context;
+
+    private IPollBackend Backend => _context.Scheduler.Backend;
+
+    /// <summary>One read(2) into <paramref name="buffer"/>.</summary>
+    public IOResult Read(SafeHandle handle, Span<byte> buffer)
+    {
+        ArgumentNullException.ThrowIfNull(handle);
+        bool added = false;
+        try
+        {
+            handle.DangerousAddRef(ref added);
+            return ReadResult(ReadRetrying(Fd(handle), buffer, default, default), 0);
+        }
+        finally
+        {
+            if (added) handle.DangerousRelease();
+        }
+    }
+
+    /// <summary>One write(2) of <paramref name="data"/>; the result says how much was taken.</summary>
+    public IOResult Write(SafeHandle handle, ReadOnlySpan<byte> data)
+    {
+        ArgumentNullException.ThrowIfNull(handle);
+        bool added = false;
+        try
+        {
+            handle.DangerousAddRef(ref added);
+            return WriteResult(WriteRetrying(Fd(handle), data, default), 0);
+        }
+        finally
+        {
+            if (added) handle.DangerousRelease();
+        }
+    }
+
+    /// <summary>
+    /// The usual <see cref="PortDriver.OnInput"/>: with the driver queue empty, writes what the
+    /// descriptor takes now (Erlang's rule: a command to an idle port goes straight to the fd);
+    /// whatever is left is queued (<see cref="DriverContext.Enqueue"/>, which keeps the bytes) and
+    /// <paramref name="handle"/> is selected for writing, so <see cref="PortDriver.OnWritable"/> can
+    /// call <see cref="WriteQueue"/>. Failed when the write failed; nothing is queued then.
+    /// </summary>
+    public IOResult WriteOrQueue(SafeHandle handle, ReadOnlyMemory<byte> data)
+    {
+        ArgumentNullException.ThrowIfNull(handle);
+        long written = 0;
+        if (_context.QueueSize == 0)
+        {
+            var result = Write(handle, data.Span);
+            if (result.Status == IOStatus.Failed) return result;
+            written = result.Bytes;
+            if (written == data.Length) return result;
+            data = data[(int)written..];
+        }
+        _context.Enqueue(data);
+        _context.ChangeInterest(handle, add: Polling.PollEvents.Writable, remove: Polling.PollEvents.None);
+        return new IOResult(IOStatus.Done, written, 0);
+    }
+
+    /// <summary>
+    /// The usual <see cref="PortDriver.OnWritable"/>: writes the driver queue from its front
+    /// (gathered, many segments per call) and dequeues what was written, until the queue is empty
+    /// (then writability is no longer asked for: <see cref="IOStatus.Done"/>), the descriptor is full
+    /// (<see cref="IOStatus.WouldBlock"/>) or a write fails (<see cref="IOStatus.Failed"/>).
+    /// </summary>
+    public IOResult WriteQueue(SafeHandle handle)
+    {
+        ArgumentNullException.ThrowIfNull(handle);
+        long total = 0;
+        bool added = false;
+        try
+        {
+            handle.DangerousAddRef(ref added);
+            int fd = Fd(handle);
+            while (_context.QueueSize > 0)
+            {
+                int count = _context.PeekQueue(_peek);
+                nint n;
+                do n = count == 1 ? Backend.Write(fd, _peek[0].Span, default) : Backend.WriteGather(fd, _peek.AsSpan(0, count));
+                while (n == -Libc.EINTR);
+                if (n < 0) return WriteResult(n, total);
+                _context.Dequeue(n);
+                total += n;
+            }
+        }
+        finally
+        {
+            if (added) handle.DangerousRelease();
+            _peek.AsSpan().Clear();
+        }
+        _context.ChangeInterest(handle, add: Polling.PollEvents.None, remove: Polling.PollEvents.Writable);
+        return new IOResult(IOStatus.Done, total, 0);
+    }
+
+    /// <summary>
+    /// The usual <see cref="PortDriver.OnReadable"/>: reads what is there (a few reads, then back to
+    /// the loop so other ports get their turn) and delivers it through the port's framing, as
+    /// <see cref="DriverContext.DeliverData"/> would, without copying: payloads are slices of the
+    /// reads (or, in zero-copy mode, of the loop's buffer), and the rest of a large packet is read
+    /// straight into the packet. Stops early when reading is paused, the port closed or the handle
+    /// was deselected meanwhile (by a framing error, say). <see cref="IOStatus.EndOfStream"/> and
+    /// <see cref="IOStatus.Failed"/> tell the driver to end this stream; the port is not told.
+    /// </summary>
+    /// <param name="handle">A readable descriptor selected by this port.</param>
+    /// <param name="readSize">Bytes asked for per read (beyond the rest of a packet being put together).</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="readSize"/> is not positive.</exception>
+    public IOResult ReadAndDeliver(SafeHandle handle, int readSize = 64 * 1024)
+    {
+        ArgumentNullException.ThrowIfNull(handle);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(readSize);
+        var loop = _context.Scheduler;
+        bool donate = !_context.IsZeroCopy;
+        long total = 0;
+        bool added = false;
+        try
+        {
+            handle.DangerousAddRef(ref added);
+            int fd = Fd(handle);
+            for (int reads = 0; reads < ReadsPerReadiness; reads++)
+            {
+                // The rest of a packet larger than a read goes straight into the packet (the kernel
+                // copies it once); what follows goes where any read goes: owned delivery reads into
+                // the loop's donation slabs (payloads are slices of the read, never copied), zero-copy
+                // into the loop's shared buffer.
+                var packet = _context.AssemblySpace;
+                Memory<byte> space, next = default;
+                if (donate) loop.GetDonationSpace(readSize, out space, out next);
+                else space = loop.GetReadBuffer(readSize).AsMemory(0, readSize);
+                nint n = ReadRetrying(fd, packet.Span, space.Span, next.Span);
+                if (n <= 0) return ReadResult(n, total);
+                total += n;
+                int inPacket = Math.Min((int)n, packet.Length);
+                int rest = (int)n - inPacket;
+                if (donate && rest > 0) loop.CommitDonation(rest);
+                var ownership = donate ? ChunkOwnership.Donated : ChunkOwnership.Transient;
+                if (inPacket > 0) _context.CommitAssembly(inPacket, ownership);
+                if (rest > 0)
+                {
+                    // A read that went on into the next slab is two chunks; a frame across them is put
+                    // together by the decoder.
+                    _context.DeliverData(space[..Math.Min(rest, space.Length)], ownership);
+                    if (rest > space.Length) _context.DeliverData(next[..(rest - space.Length)], ownership);
+                }
+                // A short read drained the descriptor: skip the read that would only say EAGAIN.
+                if (n < packet.Length + space.Length + next.Length || _context.IsReadingPaused || !_context.IsSelected(handle)) break;
+            }
+        }
+        finally
+        {
+            if (added) handle.DangerousRelease();
+        }
+        return new IOResult(IOStatus.Done, total, 0);
+    }
+
+    /// <summary>
+    /// A frame written straight to the output descriptor by a writer on any thread (see
+    /// <see cref="DriverContext.EnableDirectOutput"/>). Returns the bytes written, 0 when the
+    /// descriptor takes nothing now, or -1 on any failure (the loop then meets and reports it).
+    /// </summary>
+    internal nint WriteDirect(SafeHandle handle, ReadOnlySpan<byte> header, ReadOnlySpan<byte> payload)
+    {
+        bool added = false;
+        try
+        {
+            // The reference keeps the descriptor open, and its number ours, while the loop closes it.
+            handle.DangerousAddRef(ref added);
+            nint n = WriteRetrying(Fd(handle), header, payload);
+            return n == -Libc.EAGAIN ? 0 : n < 0 ? -1 : n;
+        }
+        catch (ObjectDisposedException)
+        {
+            // Closed on the loop meanwhile: the bytes take the loop's path, which knows why.
+            return -1;
+        }
+        finally
+        {
+            if (added) handle.DangerousRelease();
+        }
+    }
+
+    private static int Fd(SafeHandle handle) => (int)handle.DangerousGetHandle();
+
+    private nint ReadRetrying(int fd, Span<byte> first, Span<byte> second, Span<byte> third)
+    {
+        nint n;
+        do n = Backend.Read(fd, first, second, third);
+        while (n == -Libc.EINTR);
+        return n;
+    }
+
+    private nint WriteRetrying(int fd, ReadOnlySpan<byte> first, ReadOnlySpan<byte> second)
+    {
+        nint n;
+        do n = Backend.Write(fd, first, second);
+        while (n == -Libc.EINTR);
+        return n;
+    }
+
+    private static IOResult ReadResult(nint n, long before) => n switch
+    {
+        > 0 => new IOResult(IOStatus.Done, before + n, 0),
+        0 => new IOResult(IOStatus.EndOfStream, before, 0),
+        _ when n == -Libc.EAGAIN => new IOResult(IOStatus.WouldBlock, before, 0),
+        _ => new IOResult(IOStatus.Failed, before, (int)-n),
+    };
+
+    private static IOResult WriteResult(nint n, long before) => n switch
+    {
+        >= 0 => new IOResult(IOStatus.Done, before + n, 0),
+        _ when n == -Libc.EAGAIN => new IOResult(IOStatus.WouldBlock, before, 0),
+        _ => new IOResult(IOStatus.Failed, before, (int)-n),
+    };
+}

@@ -1,0 +1,58 @@
+namespace ReactivePorts.Drivers;
+
+// The driver queue (Erlang's driver_enq/pushq/peekq/deq/sizeq), mirrored for writers.
+public sealed partial class DriverContext
+{
+    /// <summary>Queues bytes at the back of the driver queue (Erlang's <c>driver_enq</c>); the queue keeps the memory it is given.</summary>
+    public void Enqueue(ReadOnlyMemory<byte> data)
+    {
+        _queue.Enqueue(data);
+        SyncQueueSize();
+    }
+
+    /// <summary>Puts bytes at the front of the driver queue (Erlang's <c>driver_pushq</c>).</summary>
+    public void PushFront(ReadOnlyMemory<byte> data)
+    {
+        _queue.PushFront(data);
+        SyncQueueSize();
+    }
+
+    /// <summary>Copies up to <paramref name="destination"/>.Length segments from the front of the queue (Erlang's <c>driver_peekq</c>); returns how many.</summary>
+    public int PeekQueue(Span<ReadOnlyMemory<byte>> destination) => _queue.Peek(destination);
+
+    /// <summary>Removes written bytes from the front of the queue (Erlang's <c>driver_deq</c>).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">More bytes than the queue holds.</exception>
+    public void Dequeue(long bytes)
+    {
+        _queue.Dequeue(bytes);
+        SyncQueueSize();
+    }
+
+    /// <summary>The driver queue's size in bytes (Erlang's <c>driver_sizeq</c>).</summary>
+    public long QueueSize => _queue.Size;
+
+    /// <summary>Drops everything queued (close timeout); returns how many bytes were dropped.</summary>
+    internal long DropQueued()
+    {
+        long dropped;
+        lock (_writeGate)
+        {
+            dropped = _pendingBytes + _queue.Size;
+            _pending.Clear();
+            _batch = null;
+            _pendingBytes = 0;
+            _retired = null; // their bytes will never be written: nothing to wait for
+        }
+        _queue.Clear();
+        // A close waiting for the flush reports what was lost; set before the empty queue completes it.
+        if (_state == State.Closing) _droppedOnClose += dropped;
+        SyncQueueSize();
+        return dropped;
+    }
+
+    /// <summary>Mirrors the driver queue for writers and re-evaluates busy, in one pass under the gate (loop thread).</summary>
+    private void SyncQueueSize(bool drained = false)
+    {
+        if (UpdateBusy(_queue.Size, drained)) OnQueueEmpty();
+    }
+}

@@ -1,0 +1,46 @@
+using ReactivePorts.Polling;
+using ReactivePorts.Spawning;
+
+namespace ReactivePorts.Drivers.Spawn;
+
+/// <summary>
+/// The process-wide reaper: one poll loop of its own ("ReactivePorts Reaper", started on first
+/// use) that takes over children whose port's loop shut down while they still ran, and children
+/// abandoned by a failed open. It waits on their pidfds and reaps them, so no child is left a
+/// zombie and no caller ever blocks waiting for one; the port's exit task still completes.
+/// </summary>
+internal static class ChildReaper
+{
+    private static readonly Lazy<PollScheduler> s_loop = new(() => new PollScheduler(new PollSchedulerOptions
+    {
+        ThreadName = "ReactivePorts Reaper",
+        SpinDuration = TimeSpan.Zero, // reaping is never urgent: sleep in epoll, don't spin
+    }));
+
+    /// <summary>The reaper's loop (for tests).</summary>
+    internal static PollScheduler Loop => s_loop.Value;
+
+    /// <summary>Watches <paramref name="child"/> until it is reaped, then calls <paramref name="onReaped"/> (on the reaper's thread) and closes its pidfd. Any thread.</summary>
+    public static void Adopt(ChildProcess child, Action<ExitStatus>? onReaped)
+    {
+        if (child.PidFd is null || child.Status is not null)
+        {
+            onReaped?.Invoke(child.Status ?? ExitStatus.Unknown);
+            child.Dispose();
+            return;
+        }
+        Loop.Post(static s => Loop.Select(s.child.PidFd!, PollEvents.Readable, new Watch(s.child, s.onReaped)), (child, onReaped));
+    }
+
+    private sealed class Watch(ChildProcess child, Action<ExitStatus>? onReaped) : IPollHandler
+    {
+        public void OnReady(PollRegistration registration, PollEvents events)
+        {
+            if (child.TryReap() is not { } status) return;
+            registration.Deselect();
+            onReaped?.Invoke(status);
+        }
+
+        public void OnStopped(PollRegistration registration) => child.Dispose();
+    }
+}
