@@ -1,3 +1,5 @@
+using ReactivePorts.Framing;
+
 namespace ReactivePorts.Drivers;
 
 // Writers on any thread: accepting payloads (now, when ready, forced), the input's state and

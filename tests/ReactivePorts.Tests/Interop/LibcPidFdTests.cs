@@ -1,7 +1,7 @@
 using System.Text;
 using ReactivePorts.Interop;
 using ReactivePorts.Spawning;
-using ReactivePorts.Tests.Spawn;
+using ReactivePorts.Tests.Spawning;
 
 namespace ReactivePorts.Tests.Interop;
 

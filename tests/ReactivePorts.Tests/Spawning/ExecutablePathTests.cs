@@ -1,7 +1,7 @@
 using ReactivePorts.Interop;
 using ReactivePorts.Spawning;
 
-namespace ReactivePorts.Tests.Spawn;
+namespace ReactivePorts.Tests.Spawning;
 
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class ExecutablePathTests : IDisposable

@@ -1,4 +1,4 @@
-namespace ReactivePorts.Tests.Spawn;
+namespace ReactivePorts.Tests.Spawning;
 
 public class ExitStatusTests
 {

@@ -1,7 +1,7 @@
 using ReactivePorts.Interop;
 using ReactivePorts.Spawning;
 
-namespace ReactivePorts.Tests.Spawn;
+namespace ReactivePorts.Tests.Spawning;
 
 /// <summary>Bounded blocking helpers over non-blocking descriptors: poll(2) with a deadline, never a sleep loop.</summary>
 internal static class Fds

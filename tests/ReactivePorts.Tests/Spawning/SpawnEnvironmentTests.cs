@@ -1,7 +1,7 @@
 using System.Text;
 using ReactivePorts.Spawning;
 
-namespace ReactivePorts.Tests.Spawn;
+namespace ReactivePorts.Tests.Spawning;
 
 public class SpawnEnvironmentTests
 {

@@ -5,7 +5,7 @@ using ReactivePorts.Interop;
 using ReactivePortsPeer;
 using Xunit.Abstractions;
 
-namespace ReactivePorts.Tests.Spawn;
+namespace ReactivePorts.Tests.Spawning;
 
 /// <summary>The peer's stream commands, driven through the spawner, plus a few measurements printed to the test log.</summary>
 public class PeerTests(ITestOutputHelper output)

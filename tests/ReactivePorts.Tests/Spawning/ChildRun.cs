@@ -2,7 +2,7 @@ using System.Text;
 using ReactivePorts.Interop;
 using ReactivePorts.Spawning;
 
-namespace ReactivePorts.Tests.Spawn;
+namespace ReactivePorts.Tests.Spawning;
 
 /// <summary>
 /// A child started through <see cref="Spawner"/> with pipes on its standard streams, and bounded waits

@@ -2,7 +2,7 @@ using System.Text;
 using ReactivePorts.Interop;
 using ReactivePorts.Spawning;
 
-namespace ReactivePorts.Tests.Spawn;
+namespace ReactivePorts.Tests.Spawning;
 
 /// <summary>
 /// Every start failure comes back synchronously from posix_spawn's return value as a

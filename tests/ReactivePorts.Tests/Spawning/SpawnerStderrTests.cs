@@ -3,7 +3,7 @@ using ReactivePorts.Interop;
 using ReactivePorts.Spawning;
 using ReactivePorts.Tests.Interop;
 
-namespace ReactivePorts.Tests.Spawn;
+namespace ReactivePorts.Tests.Spawning;
 
 [CollectionDefinition(nameof(OwnStderrCollection), DisableParallelization = true)]
 public sealed class OwnStderrCollection;

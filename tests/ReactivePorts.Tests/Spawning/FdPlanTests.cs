@@ -1,6 +1,6 @@
 using ReactivePorts.Spawning;
 
-namespace ReactivePorts.Tests.Spawn;
+namespace ReactivePorts.Tests.Spawning;
 
 /// <summary>The order of file actions; the real-process effect is in <see cref="SpawnerFdTests"/>.</summary>
 public class FdPlanTests

@@ -1,6 +1,6 @@
 using ReactivePorts.Interop;
 
-namespace ReactivePorts.Tests.Spawn;
+namespace ReactivePorts.Tests.Spawning;
 
 public class PortSpawnExceptionTests
 {

@@ -4,7 +4,7 @@ using ReactivePorts.Spawning;
 using ReactivePorts.Tests.Interop;
 using ReactivePortsPeer;
 
-namespace ReactivePorts.Tests.Spawn;
+namespace ReactivePorts.Tests.Spawning;
 
 /// <summary>
 /// A child sees exactly the descriptors of its map. The peer's list-fds prints the descriptors without

@@ -2,7 +2,7 @@ using System.Text;
 using ReactivePorts.Interop;
 using ReactivePorts.Spawning;
 
-namespace ReactivePorts.Tests.Spawn;
+namespace ReactivePorts.Tests.Spawning;
 
 /// <summary>Everything wrong with a start description is refused before any process exists.</summary>
 public class SpawnStartInfoTests

@@ -1,7 +1,7 @@
 using System.Text;
 using ReactivePorts.Spawning;
 
-namespace ReactivePorts.Tests.Spawn;
+namespace ReactivePorts.Tests.Spawning;
 
 /// <summary>argv, envp and the working directory reach the child byte for byte.</summary>
 public class SpawnerArgumentsTests

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace ReactivePorts.Tests.Spawn;
+namespace ReactivePorts.Tests.Spawning;
 
 /// <summary>
 /// Our children (pidfd, waitid P_PIDFD) and System.Diagnostics.Process's (SIGCHLD handler, waitpid on its

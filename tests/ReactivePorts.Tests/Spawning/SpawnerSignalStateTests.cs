@@ -2,7 +2,7 @@ using System.Text;
 using ReactivePorts.Interop;
 using ReactivePorts.Tests.Interop;
 
-namespace ReactivePorts.Tests.Spawn;
+namespace ReactivePorts.Tests.Spawning;
 
 /// <summary>
 /// A child starts with every signal disposition at its default and an empty mask, whatever the parent

@@ -4,7 +4,7 @@ using ReactivePorts.Interop;
 using ReactivePorts.Spawning;
 using Xunit.Abstractions;
 
-namespace ReactivePorts.Tests.Spawn;
+namespace ReactivePorts.Tests.Spawning;
 
 /// <summary>Exit statuses, signals, reaping through the pidfd, and process groups, on real children.</summary>
 public class ChildProcessTests(ITestOutputHelper output)
