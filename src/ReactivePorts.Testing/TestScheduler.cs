@@ -136,7 +136,8 @@ public class TestScheduler : VirtualTimeScheduler<long, long>
     /// <param name="messages">Notifications with the absolute virtual times at which to send them.</param>
     /// <returns>
     /// The observable, which records every subscription made to it. Its
-    /// <see cref="ITestableObservable{T}.Messages"/> is a read-only copy of <paramref name="messages"/>.
+    /// <see cref="ITestableObservable{T}.Messages"/> is the <paramref name="messages"/> array
+    /// itself; editing it afterwards changes what <c>Messages</c> shows, not what is sent.
     /// </returns>
     /// <exception cref="ArgumentNullException"><paramref name="messages"/> is null.</exception>
     public ITestableObservable<T> CreateHotObservable<T>(params Recorded<Notification<T>>[] messages)
@@ -154,7 +155,8 @@ public class TestScheduler : VirtualTimeScheduler<long, long>
     /// <param name="messages">Notifications with their virtual time offsets from the subscription.</param>
     /// <returns>
     /// The observable, which records every subscription made to it. Its
-    /// <see cref="ITestableObservable{T}.Messages"/> is a read-only copy of <paramref name="messages"/>.
+    /// <see cref="ITestableObservable{T}.Messages"/> is the <paramref name="messages"/> array
+    /// itself, read again at each subscription.
     /// </returns>
     /// <exception cref="ArgumentNullException"><paramref name="messages"/> is null.</exception>
     public ITestableObservable<T> CreateColdObservable<T>(params Recorded<Notification<T>>[] messages)
