@@ -1,0 +1,3 @@
+// Microsoft.Reactive.Testing declares itself CLS-compliant, so tests in any CLS language can use
+// this package in its place; the compiler then checks every public member.
+[assembly: CLSCompliant(true)]
