@@ -1,5 +1,8 @@
 namespace ReactivePorts.Testing;
 
+// Exactly Microsoft.Reactive.Testing's AssertEqual overloads: there is deliberately no
+// (actual, expected, string message) form. It would win overload resolution over the params
+// form, so actual.AssertEqual(x, "text") on an IEnumerable<object> would silently change meaning.
 public static partial class ReactiveAssert
 {
     /// <summary>
@@ -27,19 +30,6 @@ public static partial class ReactiveAssert
         AreElementsEqualCore(expected, actual, EqualityComparer<T>.Default, message: null);
 
     /// <summary>
-    /// Asserts that <paramref name="actual"/> has the same length and equal elements as
-    /// <paramref name="expected"/>, in the same order.
-    /// </summary>
-    /// <typeparam name="T">The element type.</typeparam>
-    /// <param name="actual">The actual sequence.</param>
-    /// <param name="expected">The expected sequence.</param>
-    /// <param name="message">Message to put first in the failure message.</param>
-    /// <exception cref="ArgumentNullException"><paramref name="actual"/> or <paramref name="expected"/> is null.</exception>
-    /// <exception cref="ReactiveAssertionException">The sequences differ.</exception>
-    public static void AssertEqual<T>(this IEnumerable<T> actual, IEnumerable<T> expected, string message) =>
-        AreElementsEqualCore(expected, actual, EqualityComparer<T>.Default, message);
-
-    /// <summary>
     /// Asserts that <paramref name="actual"/> has the same length as <paramref name="expected"/>
     /// and elements that <paramref name="comparer"/> finds equal, in the same order.
     /// </summary>
@@ -63,19 +53,6 @@ public static partial class ReactiveAssert
     /// <exception cref="ReactiveAssertionException">The notifications differ.</exception>
     public static void AssertEqual<T>(this IObservable<T> actual, IObservable<T> expected) =>
         AreElementsEqual(expected, actual);
-
-    /// <summary>
-    /// Asserts that <paramref name="actual"/> produces the same notifications as
-    /// <paramref name="expected"/>. Both are subscribed and waited for on the calling thread.
-    /// </summary>
-    /// <typeparam name="T">The element type.</typeparam>
-    /// <param name="actual">The actual sequence.</param>
-    /// <param name="expected">The expected sequence.</param>
-    /// <param name="message">Message to put first in the failure message.</param>
-    /// <exception cref="ArgumentNullException"><paramref name="actual"/> or <paramref name="expected"/> is null.</exception>
-    /// <exception cref="ReactiveAssertionException">The notifications differ.</exception>
-    public static void AssertEqual<T>(this IObservable<T> actual, IObservable<T> expected, string message) =>
-        AreElementsEqual(expected, actual, message);
 
     /// <summary>
     /// Asserts that <paramref name="actual"/> produces notifications of the same kinds as

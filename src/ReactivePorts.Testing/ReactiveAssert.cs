@@ -6,7 +6,8 @@ namespace ReactivePorts.Testing;
 /// </summary>
 /// <remarks>
 /// A failed assertion throws <see cref="ReactiveAssertionException"/>, whose message lists the
-/// expected and the actual outcome (after the caller's message, when one is given).
+/// expected and the actual outcome (after the caller's message, when one is given). That type
+/// is internal, as Microsoft.Reactive.Testing's failure exceptions are: catch <see cref="Exception"/>.
 /// </remarks>
 public static partial class ReactiveAssert
 {
