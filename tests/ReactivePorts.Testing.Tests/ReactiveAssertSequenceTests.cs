@@ -80,14 +80,56 @@ public class ReactiveAssertSequenceTests : ReactiveTest
         Assert.Equal("expected", Assert.Throws<ArgumentNullException>(() => ReactiveAssert.AreElementsEqual(null!, xs)).ParamName);
         Assert.Equal("actual", Assert.Throws<ArgumentNullException>(() => ReactiveAssert.AreElementsEqual(xs, null!)).ParamName);
         Assert.Equal("actual", Assert.Throws<ArgumentNullException>(() => ReactiveAssert.AreElementsEqual(xs, null!, "m")).ParamName);
-        Assert.Equal("comparer", Assert.Throws<ArgumentNullException>(
-            () => ReactiveAssert.AreElementsEqual(xs, xs, (IEqualityComparer<int>)null!)).ParamName);
+        Assert.Equal("expected", Assert.Throws<ArgumentNullException>(() => ReactiveAssert.AreElementsEqual(null!, (int[])null!, "m")).ParamName);
         Assert.Equal("expected", Assert.Throws<ArgumentNullException>(
             () => ReactiveAssert.AreElementsEqual((IObservable<int>)null!, Observable.Empty<int>())).ParamName);
         Assert.Equal("actual", Assert.Throws<ArgumentNullException>(
             () => ReactiveAssert.AreElementsEqual(Observable.Empty<int>(), null!, "m")).ParamName);
-        Assert.Equal("comparer", Assert.Throws<ArgumentNullException>(
-            () => ReactiveAssert.AreElementsEqual(Observable.Empty<int>(), Observable.Empty<int>(), (IEqualityComparer<int>)null!)).ParamName);
+    }
+
+    [Fact]
+    public void AreElementsEqual_NullComparer_UsesDefaultComparer()
+    {
+        // Microsoft.Reactive.Testing falls back to EqualityComparer<T>.Default rather than throwing.
+        IEqualityComparer<string>? none = null;
+
+        ReactiveAssert.AreElementsEqual(["a"], ["a"], none!);
+        ReactiveAssert.AreElementsEqual(["a"], ["a"], none!, "unused");
+        ReactiveAssert.AreElementsEqual(Observable.Return("a"), Observable.Return("a"), none!);
+        ReactiveAssert.AreElementsEqual(Observable.Return("a"), Observable.Return("a"), none!, "unused");
+
+        Fails(() => ReactiveAssert.AreElementsEqual(["a"], ["A"], none!));
+        Fails(() => ReactiveAssert.AreElementsEqual(["a"], ["A"], none!, "m"));
+        Fails(() => ReactiveAssert.AreElementsEqual(Observable.Return("a"), Observable.Return("A"), none!));
+        Fails(() => ReactiveAssert.AreElementsEqual(Observable.Return("a"), Observable.Return("A"), none!, "m"));
+    }
+
+    [Fact]
+    public void AssertEqual_NullComparer_UsesDefaultComparer()
+    {
+        IEqualityComparer<string>? none = null;
+
+        new[] { "a" }.AssertEqual(["a"], none!);
+        Observable.Return("a").AssertEqual(Observable.Return("a"), none!);
+
+        Fails(() => new[] { "a" }.AssertEqual(["A"], none!));
+        Fails(() => Observable.Return("a").AssertEqual(Observable.Return("A"), none!));
+    }
+
+    [Fact]
+    public void AssertEqual_BothNull_ReportsActualFirst()
+    {
+        // AssertEqual checks its receiver first, as Microsoft.Reactive.Testing does.
+        Assert.Equal("actual", Assert.Throws<ArgumentNullException>(
+            () => ((IEnumerable<int>)null!).AssertEqual((IEnumerable<int>)null!)).ParamName);
+        Assert.Equal("actual", Assert.Throws<ArgumentNullException>(
+            () => ((IEnumerable<int>)null!).AssertEqual((int[])null!)).ParamName);
+        Assert.Equal("actual", Assert.Throws<ArgumentNullException>(
+            () => ((IEnumerable<int>)null!).AssertEqual(null!, EqualityComparer<int>.Default)).ParamName);
+        Assert.Equal("actual", Assert.Throws<ArgumentNullException>(
+            () => ((IObservable<int>)null!).AssertEqual((IObservable<int>)null!)).ParamName);
+        Assert.Equal("actual", Assert.Throws<ArgumentNullException>(
+            () => ((IObservable<int>)null!).AssertEqual(null!, EqualityComparer<int>.Default)).ParamName);
     }
 
     [Fact]
