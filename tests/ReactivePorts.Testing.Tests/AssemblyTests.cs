@@ -12,4 +12,13 @@ public class AssemblyTests
         Assert.NotNull(attribute);
         Assert.True(attribute.IsCompliant);
     }
+
+    [Fact]
+    public void Assembly_IsNotComVisible_AsMicrosoftReactiveTesting()
+    {
+        var attribute = typeof(TestScheduler).Assembly.GetCustomAttribute<System.Runtime.InteropServices.ComVisibleAttribute>();
+
+        Assert.NotNull(attribute);
+        Assert.False(attribute.Value);
+    }
 }
