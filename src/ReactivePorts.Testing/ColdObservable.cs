@@ -1,4 +1,3 @@
-using System.Collections.ObjectModel;
 using System.Reactive;
 using System.Reactive.Disposables;
 
@@ -15,17 +14,18 @@ internal sealed class ColdObservable<T>(TestScheduler scheduler, Recorded<Notifi
 
     public IList<Subscription> Subscriptions => _subscriptions;
 
-    public IList<Recorded<Notification<T>>> Messages { get; } =
-        new ReadOnlyCollection<Recorded<Notification<T>>>([.. messages]);
+    // The caller's array itself, as Microsoft.Reactive.Testing exposes it: tests that edit an
+    // element see the edit in Messages and in every later subscription.
+    public IList<Recorded<Notification<T>>> Messages => messages;
 
     public IDisposable Subscribe(IObserver<T> observer)
     {
         ArgumentNullException.ThrowIfNull(observer);
 
         var index = SubscriptionLog.Open(_subscriptions, scheduler.Clock);
-        var pending = new CompositeDisposable(Messages.Count);
+        var pending = new CompositeDisposable(messages.Length);
 
-        foreach (var message in Messages)
+        foreach (var message in messages)
         {
             pending.Add(scheduler.ScheduleRelative((observer, message.Value), message.Time, static (_, s) =>
             {

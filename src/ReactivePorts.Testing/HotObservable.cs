@@ -1,4 +1,3 @@
-using System.Collections.ObjectModel;
 using System.Reactive;
 using System.Reactive.Disposables;
 
@@ -13,13 +12,14 @@ internal sealed class HotObservable<T> : ITestableObservable<T>
     private readonly TestScheduler _scheduler;
     private readonly List<IObserver<T>> _observers = [];
     private readonly List<Subscription> _subscriptions = [];
+    private readonly Recorded<Notification<T>>[] _messages;
 
     public HotObservable(TestScheduler scheduler, Recorded<Notification<T>>[] messages)
     {
         _scheduler = scheduler;
-        Messages = new ReadOnlyCollection<Recorded<Notification<T>>>([.. messages]);
+        _messages = messages;
 
-        foreach (var message in Messages)
+        foreach (var message in messages)
         {
             scheduler.ScheduleAbsolute((Observable: this, message.Value), message.Time, static (_, s) =>
             {
@@ -31,7 +31,9 @@ internal sealed class HotObservable<T> : ITestableObservable<T>
 
     public IList<Subscription> Subscriptions => _subscriptions;
 
-    public IList<Recorded<Notification<T>>> Messages { get; }
+    // The caller's array itself, as Microsoft.Reactive.Testing exposes it. Delivery was
+    // scheduled above, so a later edit shows here but changes nothing that is sent.
+    public IList<Recorded<Notification<T>>> Messages => _messages;
 
     public IDisposable Subscribe(IObserver<T> observer)
     {

@@ -40,15 +40,14 @@ public static partial class ReactiveAssert
     /// <typeparam name="T">The element type.</typeparam>
     /// <param name="expected">The expected sequence.</param>
     /// <param name="actual">The actual sequence.</param>
-    /// <param name="comparer">Comparer of an expected value (first argument) with an actual one.</param>
-    /// <exception cref="ArgumentNullException"><paramref name="expected"/>, <paramref name="actual"/> or <paramref name="comparer"/> is null.</exception>
+    /// <param name="comparer">
+    /// Comparer of an expected value (first argument) with an actual one; null means
+    /// <see cref="EqualityComparer{T}.Default"/>.
+    /// </param>
+    /// <exception cref="ArgumentNullException"><paramref name="expected"/> or <paramref name="actual"/> is null.</exception>
     /// <exception cref="ReactiveAssertionException">The notifications differ.</exception>
-    public static void AreElementsEqual<T>(IObservable<T> expected, IObservable<T> actual, IEqualityComparer<T> comparer)
-    {
-        ArgumentNullException.ThrowIfNull(comparer);
-
-        AreNotificationsEqual(expected, actual, new NotificationComparer<T>(comparer), message: null);
-    }
+    public static void AreElementsEqual<T>(IObservable<T> expected, IObservable<T> actual, IEqualityComparer<T>? comparer) =>
+        AreNotificationsEqual(expected, actual, NotificationComparer<T>.For(comparer), message: null);
 
     /// <summary>
     /// Asserts that both observable sequences produce notifications of the same kinds in the
@@ -58,16 +57,15 @@ public static partial class ReactiveAssert
     /// <typeparam name="T">The element type.</typeparam>
     /// <param name="expected">The expected sequence.</param>
     /// <param name="actual">The actual sequence.</param>
-    /// <param name="comparer">Comparer of an expected value (first argument) with an actual one.</param>
+    /// <param name="comparer">
+    /// Comparer of an expected value (first argument) with an actual one; null means
+    /// <see cref="EqualityComparer{T}.Default"/>.
+    /// </param>
     /// <param name="message">Message to put first in the failure message.</param>
-    /// <exception cref="ArgumentNullException"><paramref name="expected"/>, <paramref name="actual"/> or <paramref name="comparer"/> is null.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="expected"/> or <paramref name="actual"/> is null.</exception>
     /// <exception cref="ReactiveAssertionException">The notifications differ.</exception>
-    public static void AreElementsEqual<T>(IObservable<T> expected, IObservable<T> actual, IEqualityComparer<T> comparer, string message)
-    {
-        ArgumentNullException.ThrowIfNull(comparer);
-
-        AreNotificationsEqual(expected, actual, new NotificationComparer<T>(comparer), message);
-    }
+    public static void AreElementsEqual<T>(IObservable<T> expected, IObservable<T> actual, IEqualityComparer<T>? comparer, string message) =>
+        AreNotificationsEqual(expected, actual, NotificationComparer<T>.For(comparer), message);
 
     private static void AreNotificationsEqual<T>(
         IObservable<T> expected, IObservable<T> actual, IEqualityComparer<Notification<T>> comparer, string? message)

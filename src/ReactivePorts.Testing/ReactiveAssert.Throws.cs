@@ -14,7 +14,7 @@ public static partial class ReactiveAssert
     /// </exception>
     public static void Throws<TException>(Action action)
         where TException : Exception =>
-        ThrowsCore<TException>(expected: null, action, message: null);
+        ThrowsCore<TException>(expected: null, action, sameInstance: false, message: null);
 
     /// <summary>
     /// Asserts that <paramref name="action"/> throws <typeparamref name="TException"/> or an
@@ -29,48 +29,48 @@ public static partial class ReactiveAssert
     /// </exception>
     public static void Throws<TException>(Action action, string message)
         where TException : Exception =>
-        ThrowsCore<TException>(expected: null, action, message);
+        ThrowsCore<TException>(expected: null, action, sameInstance: false, message);
 
     /// <summary>
     /// Asserts that <paramref name="action"/> throws <paramref name="exception"/> itself (the
     /// same instance), as when a test injects an error and checks it comes back unchanged.
     /// </summary>
     /// <typeparam name="TException">The type of the expected exception.</typeparam>
-    /// <param name="exception">The exception instance expected to be thrown.</param>
+    /// <param name="exception">
+    /// The exception instance expected to be thrown. Null is not rejected, as in
+    /// Microsoft.Reactive.Testing; the assertion then always fails.
+    /// </param>
     /// <param name="action">The code expected to throw.</param>
-    /// <exception cref="ArgumentNullException"><paramref name="exception"/> or <paramref name="action"/> is null.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="action"/> is null.</exception>
     /// <exception cref="ReactiveAssertionException">
     /// Nothing was thrown, or another exception was (it becomes the inner exception).
     /// </exception>
     public static void Throws<TException>(TException exception, Action action)
-        where TException : Exception
-    {
-        ArgumentNullException.ThrowIfNull(exception);
-
-        ThrowsCore(exception, action, message: null);
-    }
+        where TException : Exception =>
+        ThrowsCore(exception, action, sameInstance: true, message: null);
 
     /// <summary>
     /// Asserts that <paramref name="action"/> throws <paramref name="exception"/> itself (the
     /// same instance).
     /// </summary>
     /// <typeparam name="TException">The type of the expected exception.</typeparam>
-    /// <param name="exception">The exception instance expected to be thrown.</param>
+    /// <param name="exception">
+    /// The exception instance expected to be thrown. Null is not rejected, as in
+    /// Microsoft.Reactive.Testing; the assertion then always fails.
+    /// </param>
     /// <param name="action">The code expected to throw.</param>
     /// <param name="message">Message to put first in the failure message.</param>
-    /// <exception cref="ArgumentNullException"><paramref name="exception"/> or <paramref name="action"/> is null.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="action"/> is null.</exception>
     /// <exception cref="ReactiveAssertionException">
     /// Nothing was thrown, or another exception was (it becomes the inner exception).
     /// </exception>
     public static void Throws<TException>(TException exception, Action action, string message)
-        where TException : Exception
-    {
-        ArgumentNullException.ThrowIfNull(exception);
+        where TException : Exception =>
+        ThrowsCore(exception, action, sameInstance: true, message);
 
-        ThrowsCore(exception, action, message);
-    }
-
-    private static void ThrowsCore<TException>(TException? expected, Action action, string? message)
+    // A null expected instance is not an argument error (Microsoft.Reactive.Testing does not
+    // check it): nothing thrown is that instance, so the assertion fails.
+    private static void ThrowsCore<TException>(TException? expected, Action action, bool sameInstance, string? message)
         where TException : Exception
     {
         ArgumentNullException.ThrowIfNull(action);
@@ -81,7 +81,7 @@ public static partial class ReactiveAssert
         }
         catch (TException ex)
         {
-            if (expected is null || ReferenceEquals(expected, ex))
+            if (!sameInstance || ReferenceEquals(expected, ex))
             {
                 return;
             }

@@ -6,7 +6,8 @@ namespace ReactivePorts.Testing;
 /// </summary>
 /// <remarks>
 /// A failed assertion throws <see cref="ReactiveAssertionException"/>, whose message lists the
-/// expected and the actual outcome (after the caller's message, when one is given).
+/// expected and the actual outcome (after the caller's message, when one is given). That type
+/// is internal, as Microsoft.Reactive.Testing's failure exceptions are: catch <see cref="Exception"/>.
 /// </remarks>
 public static partial class ReactiveAssert
 {
@@ -20,7 +21,7 @@ public static partial class ReactiveAssert
     /// <exception cref="ArgumentNullException"><paramref name="expected"/> or <paramref name="actual"/> is null.</exception>
     /// <exception cref="ReactiveAssertionException">The sequences differ.</exception>
     public static void AreElementsEqual<T>(IEnumerable<T> expected, IEnumerable<T> actual) =>
-        AreElementsEqualCore(expected, actual, EqualityComparer<T>.Default, message: null);
+        AreElementsEqualCore(expected, actual, comparer: null, message: null);
 
     /// <summary>
     /// Asserts that both sequences have the same length and equal elements in the same order,
@@ -33,7 +34,7 @@ public static partial class ReactiveAssert
     /// <exception cref="ArgumentNullException"><paramref name="expected"/> or <paramref name="actual"/> is null.</exception>
     /// <exception cref="ReactiveAssertionException">The sequences differ.</exception>
     public static void AreElementsEqual<T>(IEnumerable<T> expected, IEnumerable<T> actual, string message) =>
-        AreElementsEqualCore(expected, actual, EqualityComparer<T>.Default, message);
+        AreElementsEqualCore(expected, actual, comparer: null, message);
 
     /// <summary>
     /// Asserts that both sequences have the same length and elements that
@@ -42,10 +43,13 @@ public static partial class ReactiveAssert
     /// <typeparam name="T">The element type.</typeparam>
     /// <param name="expected">The expected sequence.</param>
     /// <param name="actual">The actual sequence.</param>
-    /// <param name="comparer">Comparer of an expected element (first argument) with an actual one.</param>
-    /// <exception cref="ArgumentNullException"><paramref name="expected"/>, <paramref name="actual"/> or <paramref name="comparer"/> is null.</exception>
+    /// <param name="comparer">
+    /// Comparer of an expected element (first argument) with an actual one; null means
+    /// <see cref="EqualityComparer{T}.Default"/>, as in Microsoft.Reactive.Testing.
+    /// </param>
+    /// <exception cref="ArgumentNullException"><paramref name="expected"/> or <paramref name="actual"/> is null.</exception>
     /// <exception cref="ReactiveAssertionException">The sequences differ.</exception>
-    public static void AreElementsEqual<T>(IEnumerable<T> expected, IEnumerable<T> actual, IEqualityComparer<T> comparer) =>
+    public static void AreElementsEqual<T>(IEnumerable<T> expected, IEnumerable<T> actual, IEqualityComparer<T>? comparer) =>
         AreElementsEqualCore(expected, actual, comparer, message: null);
 
     /// <summary>
@@ -55,18 +59,21 @@ public static partial class ReactiveAssert
     /// <typeparam name="T">The element type.</typeparam>
     /// <param name="expected">The expected sequence.</param>
     /// <param name="actual">The actual sequence.</param>
-    /// <param name="comparer">Comparer of an expected element (first argument) with an actual one.</param>
+    /// <param name="comparer">
+    /// Comparer of an expected element (first argument) with an actual one; null means
+    /// <see cref="EqualityComparer{T}.Default"/>.
+    /// </param>
     /// <param name="message">Message to put first in the failure message.</param>
-    /// <exception cref="ArgumentNullException"><paramref name="expected"/>, <paramref name="actual"/> or <paramref name="comparer"/> is null.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="expected"/> or <paramref name="actual"/> is null.</exception>
     /// <exception cref="ReactiveAssertionException">The sequences differ.</exception>
-    public static void AreElementsEqual<T>(IEnumerable<T> expected, IEnumerable<T> actual, IEqualityComparer<T> comparer, string message) =>
+    public static void AreElementsEqual<T>(IEnumerable<T> expected, IEnumerable<T> actual, IEqualityComparer<T>? comparer, string message) =>
         AreElementsEqualCore(expected, actual, comparer, message);
 
-    private static void AreElementsEqualCore<T>(IEnumerable<T> expected, IEnumerable<T> actual, IEqualityComparer<T> comparer, string? message)
+    private static void AreElementsEqualCore<T>(IEnumerable<T> expected, IEnumerable<T> actual, IEqualityComparer<T>? comparer, string? message)
     {
         ArgumentNullException.ThrowIfNull(expected);
         ArgumentNullException.ThrowIfNull(actual);
-        ArgumentNullException.ThrowIfNull(comparer);
+        comparer ??= EqualityComparer<T>.Default;
 
         // Each sequence is enumerated once, so lazy or one-shot sequences are compared as seen.
         var e = expected.ToList();

@@ -9,8 +9,10 @@ namespace ReactivePorts.Testing;
 /// for an expected <see cref="InvalidOperationException"/> or similar by code that catches
 /// those. Test frameworks that recognise assertion failures by an interface named
 /// <c>IAssertionException</c> (xUnit.net v3) report it as an assertion failure.
+/// It is internal because Microsoft.Reactive.Testing's failure exceptions (xUnit's, compiled
+/// in as internal types) are not part of its public API either.
 /// </remarks>
-public sealed class ReactiveAssertionException : Exception, IAssertionException
+internal sealed class ReactiveAssertionException : Exception, IAssertionException
 {
     /// <summary>
     /// Creates an assertion failure with a default message.

@@ -8,8 +8,14 @@ namespace ReactivePorts.Testing;
 /// </summary>
 /// <typeparam name="T">Type of the recorded value.</typeparam>
 [DebuggerDisplay("{Value}@{Time}")]
+[Serializable]
 public readonly struct Recorded<T> : IEquatable<Recorded<T>>
 {
+    // Named fields, not auto-properties: serializers of [Serializable] types write fields by
+    // name, and these are Microsoft.Reactive.Testing's names.
+    private readonly long _time;
+    private readonly T _value;
+
     /// <summary>
     /// Creates a record of <paramref name="value"/> produced at virtual time <paramref name="time"/>.
     /// </summary>
@@ -17,19 +23,19 @@ public readonly struct Recorded<T> : IEquatable<Recorded<T>>
     /// <param name="value">The value that was produced.</param>
     public Recorded(long time, T value)
     {
-        Time = time;
-        Value = value;
+        _time = time;
+        _value = value;
     }
 
     /// <summary>
     /// Gets the virtual time at which the value was produced.
     /// </summary>
-    public long Time { get; }
+    public long Time => _time;
 
     /// <summary>
     /// Gets the recorded value.
     /// </summary>
-    public T Value { get; }
+    public T Value => _value;
 
     /// <summary>
     /// Checks whether <paramref name="other"/> has the same time and an equal value.

@@ -8,8 +8,14 @@ namespace ReactivePorts.Testing;
 /// an observable sequence.
 /// </summary>
 [DebuggerDisplay("({Subscribe}, {Unsubscribe})")]
+[Serializable]
 public readonly struct Subscription : IEquatable<Subscription>
 {
+    // Named fields, not auto-properties: serializers of [Serializable] types write fields by
+    // name, and these are Microsoft.Reactive.Testing's names.
+    private readonly long _subscribe;
+    private readonly long _unsubscribe;
+
     /// <summary>
     /// Unsubscription time of a subscription that has not been disposed.
     /// </summary>
@@ -32,19 +38,19 @@ public readonly struct Subscription : IEquatable<Subscription>
     /// <param name="unsubscribe">Virtual time at which the subscription was disposed.</param>
     public Subscription(long subscribe, long unsubscribe)
     {
-        Subscribe = subscribe;
-        Unsubscribe = unsubscribe;
+        _subscribe = subscribe;
+        _unsubscribe = unsubscribe;
     }
 
     /// <summary>
     /// Gets the virtual time at which the subscription was made.
     /// </summary>
-    public long Subscribe { get; }
+    public long Subscribe => _subscribe;
 
     /// <summary>
     /// Gets the virtual time at which the subscription was disposed, or <see cref="Infinite"/>.
     /// </summary>
-    public long Unsubscribe { get; }
+    public long Unsubscribe => _unsubscribe;
 
     /// <summary>
     /// Checks whether <paramref name="other"/> has the same subscription and unsubscription times.

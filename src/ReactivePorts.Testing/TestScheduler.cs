@@ -93,6 +93,7 @@ public class TestScheduler : VirtualTimeScheduler<long, long>
     /// <param name="disposed">Virtual time at which to dispose the subscription.</param>
     /// <returns>The observer that recorded the notifications received while subscribed.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="create"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="disposed"/> is before <see cref="ReactiveTest.Subscribed"/> (200).</exception>
     public ITestableObserver<T> Start<T>(Func<IObservable<T>> create, long disposed) =>
         Start(create, ReactiveTest.Created, ReactiveTest.Subscribed, disposed);
 
@@ -109,13 +110,19 @@ public class TestScheduler : VirtualTimeScheduler<long, long>
     /// <param name="disposed">Virtual time at which to dispose the subscription.</param>
     /// <returns>The observer that recorded the notifications received while subscribed.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="create"/> is null.</exception>
-    /// <exception cref="InvalidOperationException">
-    /// While running: <paramref name="create"/> returned null, or the times are out of order so
-    /// that there is nothing to subscribe to or to dispose.
+    /// <exception cref="ArgumentOutOfRangeException">
+    /// <paramref name="subscribed"/> is before <paramref name="created"/>, or <paramref name="disposed"/>
+    /// is before <paramref name="subscribed"/>. Nothing has been scheduled then: the clock and the
+    /// queue are as they were before the call.
     /// </exception>
+    /// <exception cref="InvalidOperationException">While running: <paramref name="create"/> returned null.</exception>
     public ITestableObserver<T> Start<T>(Func<IObservable<T>> create, long created, long subscribed, long disposed)
     {
         ArgumentNullException.ThrowIfNull(create);
+        // Checked before anything is queued, so a wrong call leaves the scheduler as it was
+        // instead of failing halfway through the run with the steps already scheduled.
+        ArgumentOutOfRangeException.ThrowIfLessThan(subscribed, created);
+        ArgumentOutOfRangeException.ThrowIfLessThan(disposed, subscribed);
 
         var run = new StartRun<T>(create, CreateObserver<T>());
         ScheduleAbsolute(run, created, static (_, r) => r.Create());
@@ -136,7 +143,8 @@ public class TestScheduler : VirtualTimeScheduler<long, long>
     /// <param name="messages">Notifications with the absolute virtual times at which to send them.</param>
     /// <returns>
     /// The observable, which records every subscription made to it. Its
-    /// <see cref="ITestableObservable{T}.Messages"/> is a read-only copy of <paramref name="messages"/>.
+    /// <see cref="ITestableObservable{T}.Messages"/> is the <paramref name="messages"/> array
+    /// itself; editing it afterwards changes what <c>Messages</c> shows, not what is sent.
     /// </returns>
     /// <exception cref="ArgumentNullException"><paramref name="messages"/> is null.</exception>
     public ITestableObservable<T> CreateHotObservable<T>(params Recorded<Notification<T>>[] messages)
@@ -154,7 +162,8 @@ public class TestScheduler : VirtualTimeScheduler<long, long>
     /// <param name="messages">Notifications with their virtual time offsets from the subscription.</param>
     /// <returns>
     /// The observable, which records every subscription made to it. Its
-    /// <see cref="ITestableObservable{T}.Messages"/> is a read-only copy of <paramref name="messages"/>.
+    /// <see cref="ITestableObservable{T}.Messages"/> is the <paramref name="messages"/> array
+    /// itself, read again at each subscription.
     /// </returns>
     /// <exception cref="ArgumentNullException"><paramref name="messages"/> is null.</exception>
     public ITestableObservable<T> CreateColdObservable<T>(params Recorded<Notification<T>>[] messages)

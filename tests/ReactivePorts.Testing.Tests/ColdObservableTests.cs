@@ -1,3 +1,4 @@
+using System.Reactive;
 using System.Reactive.Disposables;
 
 namespace ReactivePorts.Testing.Tests;
@@ -21,6 +22,31 @@ public class ColdObservableTests : ReactiveTest
         var xs = new TestScheduler().CreateColdObservable(OnNext(10, 1));
 
         Assert.Throws<ArgumentNullException>(() => xs.Subscribe(null!));
+    }
+
+    [Fact]
+    public void Messages_AfterCreation_IsTheGivenArrayItself()
+    {
+        Recorded<Notification<int>>[] messages = [OnNext(10, 1), OnCompleted<int>(20)];
+
+        var xs = new TestScheduler().CreateColdObservable(messages);
+
+        Assert.Same(messages, xs.Messages);
+        xs.Messages[0] = OnNext(15, 2);
+        Assert.Equal(OnNext(15, 2), messages[0]);
+    }
+
+    [Fact]
+    public void Subscribe_AfterMessagesChanged_ReplaysTheChangedMessages()
+    {
+        var scheduler = new TestScheduler();
+        var xs = scheduler.CreateColdObservable(OnNext(10, 1), OnCompleted<int>(20));
+
+        // Each subscription reads the list as it is then, as in Microsoft.Reactive.Testing.
+        xs.Messages[0] = OnNext(15, 2);
+        var res = scheduler.Start(() => xs);
+
+        res.Messages.AssertEqual(OnNext(215, 2), OnCompleted<int>(220));
     }
 
     [Fact]

@@ -83,13 +83,26 @@ public class ReactiveAssertThrowsTests
     }
 
     [Fact]
-    public void Throws_NullArguments_ThrowArgumentNullException()
+    public void Throws_NullAction_ThrowsArgumentNullException()
     {
         Assert.Equal("action", Assert.Throws<ArgumentNullException>(() => ReactiveAssert.Throws<Exception>(null!)).ParamName);
         Assert.Equal("action", Assert.Throws<ArgumentNullException>(() => ReactiveAssert.Throws<Exception>(null!, "m")).ParamName);
         Assert.Equal("action", Assert.Throws<ArgumentNullException>(() => ReactiveAssert.Throws(new Exception(), null!)).ParamName);
-        Assert.Equal("exception", Assert.Throws<ArgumentNullException>(() => ReactiveAssert.Throws((Exception)null!, Nothing)).ParamName);
-        Assert.Equal("exception", Assert.Throws<ArgumentNullException>(() => ReactiveAssert.Throws((Exception)null!, Nothing, "m")).ParamName);
+        Assert.Equal("action", Assert.Throws<ArgumentNullException>(() => ReactiveAssert.Throws((Exception)null!, null!, "m")).ParamName);
+    }
+
+    [Fact]
+    public void Throws_NullExpectedInstance_FailsAsMicrosoftReactiveTesting()
+    {
+        // No thrown exception is the same instance as null, so the assertion fails (there is no
+        // argument check on the instance in Microsoft.Reactive.Testing).
+        Fails(() => ReactiveAssert.Throws((InvalidOperationException)null!, () => throw new InvalidOperationException()));
+        Fails(() => ReactiveAssert.Throws((InvalidOperationException)null!, () => throw new FormatException()));
+        Fails(() => ReactiveAssert.Throws((InvalidOperationException)null!, Nothing));
+        var withMessage = Fails(() => ReactiveAssert.Throws((InvalidOperationException)null!, () => throw new InvalidOperationException(), "m"));
+
+        Assert.StartsWith("m", withMessage.Message, StringComparison.Ordinal);
+        Assert.IsType<InvalidOperationException>(withMessage.InnerException);
     }
 
     [Fact]

@@ -16,6 +16,20 @@ public class RecordedTests
     }
 
     [Fact]
+    public void Recorded_IsSerializable_WithMicrosoftReactiveTestingFieldNames()
+    {
+        var original = new Recorded<int>(12, 42);
+
+        var xml = Serialization.ToXml(original);
+        var copy = Serialization.FromXml<Recorded<int>>(xml);
+
+        Assert.True(typeof(Recorded<int>).IsDefined(typeof(SerializableAttribute), inherit: false));
+        Assert.Equal(original, copy);
+        Assert.Contains("<_time>12</_time>", xml, StringComparison.Ordinal);
+        Assert.Contains("<_value>42</_value>", xml, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Equals_SameTimeAndValue_IsTrue()
     {
         var a = new Recorded<int>(1, 2);

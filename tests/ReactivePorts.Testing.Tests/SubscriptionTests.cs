@@ -12,6 +12,20 @@ public class SubscriptionTests
     }
 
     [Fact]
+    public void Subscription_IsSerializable_WithMicrosoftReactiveTestingFieldNames()
+    {
+        var original = new Subscription(200, 1000);
+
+        var xml = Serialization.ToXml(original);
+        var copy = Serialization.FromXml<Subscription>(xml);
+
+        Assert.True(typeof(Subscription).IsDefined(typeof(SerializableAttribute), inherit: false));
+        Assert.Equal(original, copy);
+        Assert.Contains("<_subscribe>200</_subscribe>", xml, StringComparison.Ordinal);
+        Assert.Contains("<_unsubscribe>1000</_unsubscribe>", xml, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Constructor_StartOnly_EndIsInfinite()
     {
         var s = new Subscription(5);

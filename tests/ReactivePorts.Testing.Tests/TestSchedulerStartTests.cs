@@ -128,23 +128,49 @@ public class TestSchedulerStartTests : ReactiveTest
         Assert.Equal(100, scheduler.Clock);
     }
 
-    [Fact]
-    public void Start_SubscribedBeforeCreated_ThrowsInvalidOperationException()
+    [Theory]
+    [InlineData(300, 200, 1000, "subscribed")]
+    [InlineData(100, 200, 150, "disposed")]
+    [InlineData(300, 300, 250, "disposed")]
+    [InlineData(500, 400, 300, "subscribed")]
+    public void Start_TimesOutOfOrder_ThrowsArgumentOutOfRangeExceptionLeavingSchedulerUntouched(
+        long created, long subscribed, long disposed, string paramName)
     {
         var scheduler = new TestScheduler();
+        scheduler.AdvanceTo(50);
+        var ran = new List<long>();
+        scheduler.ScheduleAbsolute(ran, 70, (s, log) => { log.Add(s.Now.Ticks); return Disposable.Empty; });
+        var factoryCalls = 0;
 
-        var ex = Assert.Throws<InvalidOperationException>(() => scheduler.Start(() => Observable.Return(1), 300, 200, 1000));
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(
+            () => scheduler.Start(() => { factoryCalls++; return Observable.Never<int>(); }, created, subscribed, disposed));
 
-        Assert.Contains("before the creation time", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(paramName, ex.ParamName);
+        Assert.Equal(50, scheduler.Clock);
+        // Only the work queued before the call is left: the run ends at 70, and the factory never ran.
+        scheduler.Start();
+        Assert.Equal([70L], ran);
+        Assert.Equal(70, scheduler.Clock);
+        Assert.Equal(0, factoryCalls);
     }
 
     [Fact]
-    public void Start_DisposedBeforeSubscribed_ThrowsInvalidOperationException()
+    public void Start_NullCreateAndTimesOutOfOrder_ReportsCreateFirst()
     {
         var scheduler = new TestScheduler();
 
-        var ex = Assert.Throws<InvalidOperationException>(() => scheduler.Start(() => Observable.Never<int>(), 100, 200, 150));
+        Assert.Equal("create", Assert.Throws<ArgumentNullException>(() => scheduler.Start<int>(null!, 300, 200, 100)).ParamName);
+        Assert.Equal("create", Assert.Throws<ArgumentNullException>(() => scheduler.Start<int>(null!, 50)).ParamName);
+    }
 
-        Assert.Contains("before the subscription time", ex.Message, StringComparison.Ordinal);
+    [Fact]
+    public void Start_DisposedBeforeDefaultSubscription_ThrowsArgumentOutOfRangeException()
+    {
+        var scheduler = new TestScheduler();
+
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => scheduler.Start(() => Observable.Never<int>(), 150));
+
+        Assert.Equal("disposed", ex.ParamName);
+        Assert.Equal(0, scheduler.Clock);
     }
 }

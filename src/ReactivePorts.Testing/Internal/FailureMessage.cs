@@ -27,9 +27,12 @@ internal static class FailureMessage
         Build(message, $"Expected {expected.Name} to be thrown, but {actual.GetType().Name} was thrown.",
             expected.Name, Describe(actual));
 
-    public static string ForWrongInstance(Exception expected, Exception actual, string? message) =>
-        Build(message, $"Expected this very {expected.GetType().Name} instance to be thrown, but another instance was thrown.",
-            Describe(expected), Describe(actual));
+    public static string ForWrongInstance(Exception? expected, Exception actual, string? message) =>
+        expected is null
+            ? Build(message, $"Expected a null exception instance, which can never be thrown, but {actual.GetType().Name} was thrown.",
+                "null", Describe(actual))
+            : Build(message, $"Expected this very {expected.GetType().Name} instance to be thrown, but another instance was thrown.",
+                Describe(expected), Describe(actual));
 
     private static string Build(string? message, string what, string expected, string actual)
     {

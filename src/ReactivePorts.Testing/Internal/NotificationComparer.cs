@@ -8,6 +8,14 @@ namespace ReactivePorts.Testing;
 /// </summary>
 internal sealed class NotificationComparer<T>(IEqualityComparer<T> values) : IEqualityComparer<Notification<T>>
 {
+    /// <summary>
+    /// The comparer for <paramref name="values"/>, where null means the default comparer:
+    /// Microsoft.Reactive.Testing treats a null comparer so for sequences, so observables
+    /// follow suit (it would otherwise fail with a NullReferenceException on the first pair
+    /// of values).
+    /// </summary>
+    public static NotificationComparer<T> For(IEqualityComparer<T>? values) => new(values ?? EqualityComparer<T>.Default);
+
     public bool Equals(Notification<T>? x, Notification<T>? y)
     {
         if (x is null || y is null)

@@ -4,7 +4,9 @@ namespace ReactivePorts.Testing;
 
 /// <summary>
 /// The three steps of <see cref="TestScheduler.Start{T}(Func{IObservable{T}}, long, long, long)"/>:
-/// create, subscribe, dispose, each run by the scheduler at its own time.
+/// create, subscribe, dispose, each run by the scheduler at its own time. Start has checked
+/// that the times are in order, so a step finds the previous one's result unless that step
+/// failed (and a test caught the failure and ran the scheduler on).
 /// </summary>
 internal sealed class StartRun<T>(Func<IObservable<T>> create, ITestableObserver<T> observer)
 {
@@ -25,7 +27,7 @@ internal sealed class StartRun<T>(Func<IObservable<T>> create, ITestableObserver
         if (_source is null)
         {
             throw new InvalidOperationException(
-                "TestScheduler.Start reached the subscription time before the creation time: nothing to subscribe to.");
+                "TestScheduler.Start reached the subscription time with nothing to subscribe to: the factory did not complete.");
         }
 
         _subscription = _source.Subscribe(Observer);
@@ -37,7 +39,7 @@ internal sealed class StartRun<T>(Func<IObservable<T>> create, ITestableObserver
         if (_subscription is null)
         {
             throw new InvalidOperationException(
-                "TestScheduler.Start reached the disposal time before the subscription time: nothing to dispose.");
+                "TestScheduler.Start reached the disposal time with nothing to dispose: the subscription did not complete.");
         }
 
         _subscription.Dispose();
