@@ -21,6 +21,7 @@ public sealed class VirtualPipe
     /// <param name="capacity">The buffer size in bytes (the kernel's default is 65,536).</param>
     /// <exception cref="ArgumentException"><paramref name="scheduler"/> is not a virtual poll scheduler.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="capacity"/> is not positive.</exception>
+    [CLSCompliant(false)] // PollScheduler comes from ReactivePorts, which declares no CLS compliance
     public VirtualPipe(PollScheduler scheduler, int capacity = 65536)
     {
         ArgumentNullException.ThrowIfNull(scheduler);

@@ -15,6 +15,7 @@ public static class VirtualTime
     /// test's thread.
     /// </summary>
     /// <exception cref="ArgumentNullException"><paramref name="clock"/> is null.</exception>
+    [CLSCompliant(false)] // PollScheduler comes from ReactivePorts, which declares no CLS compliance
     public static PollScheduler CreatePollScheduler(this TestScheduler clock)
     {
         ArgumentNullException.ThrowIfNull(clock);
