@@ -30,7 +30,7 @@ public sealed class PortRobustnessTests
         await recorder.Completed;
         Assert.IsType<ObjectDisposedException>(recorder.Error);
         Assert.Throws<ObjectDisposedException>(() => port.TryWrite([1]));
-        // cat sees end of file on its input (the pipes were closed) and exits; the process-wide loop
+        // cat sees end of file on its input (the pipes were closed) and exits; the process-wide reaper
         // took over the reaping, so the status still arrives and no zombie is left.
         var status = await port.Exit.WaitAsync(PortTestKit.TestTimeout);
         Assert.Equal(0, status.ExitCode);

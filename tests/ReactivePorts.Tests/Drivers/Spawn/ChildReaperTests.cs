@@ -1,0 +1,54 @@
+using ReactivePorts.Drivers.Spawn;
+using ReactivePorts.Polling;
+using ReactivePorts.Tests.Polling;
+using ReactivePorts.Tests.Ports;
+
+namespace ReactivePorts.Tests.Drivers.Spawn;
+
+/// <summary>The process-wide reaper: children outlive their port's loop, or lose their port at open, and are still reaped.</summary>
+public sealed class ChildReaperTests
+{
+    private static bool IsZombie(int pid)
+    {
+        var path = $"/proc/{pid}/stat";
+        if (!File.Exists(path)) return false;
+        var stat = File.ReadAllText(path);
+        return stat[(stat.LastIndexOf(')') + 2)] == 'Z';
+    }
+
+    [Fact(Timeout = 20000)]
+    public async Task LoopDisposed_ChildStillRunning_ReaperReapsIt_ExitTaskCompletes()
+    {
+        var loop = new PollScheduler();
+        var port = Port.SpawnExecutable("/bin/sleep").WithArguments("60").WithScheduler(loop).Open();
+        var output = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        port.Output.Subscribe(_ => { }, _ => output.TrySetResult(), () => output.TrySetResult());
+        await loop.Barrier();
+        int watched = await ChildReaper.Loop.OnLoop(() => ChildReaper.Loop.RegistrationCount);
+        loop.Dispose();
+        await output.Task.WaitAsync(PortTestKit.TestTimeout);
+        // The child runs on, now watched by the reaper's loop (not the default loop).
+        Assert.True(PortTestKit.IsAlive(port.OsPid!.Value));
+        Assert.False(port.Exit.IsCompleted);
+        Assert.Equal(watched + 1, await ChildReaper.Loop.OnLoop(() => ChildReaper.Loop.RegistrationCount));
+        System.Diagnostics.Process.GetProcessById(port.OsPid.Value).Kill();
+        var status = await port.Exit.WaitAsync(PortTestKit.TestTimeout);
+        Assert.Equal(9, status.Signal);
+        Assert.False(IsZombie(port.OsPid.Value));
+    }
+
+    [Fact(Timeout = 20000)]
+    public async Task Adopt_KilledChild_ReapedWithItsStatus_NoZombie()
+    {
+        var driver = SpawnLauncher.Start(new SpawnPlan("/bin/sleep", ["sleep"u8.ToArray(), "60"u8.ToArray()], [], true, null, false,
+            true, StandardErrorMode.Inherit, PortDirection.Both, null));
+        int pid = driver.Child.Pid;
+        driver.ReleaseUnstarted();
+        var reaped = new TaskCompletionSource<ExitStatus>(TaskCreationOptions.RunContinuationsAsynchronously);
+        driver.Child.Signal(9);
+        ChildReaper.Adopt(driver.Child, s => reaped.TrySetResult(s));
+        var status = await reaped.Task.WaitAsync(PortTestKit.TestTimeout);
+        Assert.Equal(9, status.Signal);
+        Assert.False(IsZombie(pid));
+    }
+}
