@@ -177,7 +177,7 @@ public sealed class DescriptorIO
     /// <summary>
     /// A frame written straight to the output descriptor by a writer on any thread (see
     /// <see cref="DriverContext.EnableDirectOutput"/>). Returns the bytes written, 0 when the
-    /// descriptor takes nothing now, or -1 on any failure (the loop then meets and reports it).
+    /// descriptor takes nothing now, or -errno (-EBADF when the loop closed it meanwhile).
     /// </summary>
     internal nint WriteDirect(SafeHandle handle, ReadOnlySpan<byte> header, ReadOnlySpan<byte> payload)
     {
@@ -187,12 +187,12 @@ public sealed class DescriptorIO
             // The reference keeps the descriptor open, and its number ours, while the loop closes it.
             handle.DangerousAddRef(ref added);
             nint n = WriteRetrying(Fd(handle), header, payload);
-            return n == -Libc.EAGAIN ? 0 : n < 0 ? -1 : n;
+            return n == -Libc.EAGAIN ? 0 : n;
         }
         catch (ObjectDisposedException)
         {
             // Closed on the loop meanwhile: the bytes take the loop's path, which knows why.
-            return -1;
+            return -Libc.EBADF;
         }
         finally
         {

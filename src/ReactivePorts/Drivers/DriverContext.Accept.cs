@@ -40,16 +40,6 @@ public sealed partial class DriverContext
     /// <summary>Bytes accepted from users but not yet written (pending plus the driver queue).</summary>
     internal long QueuedBytes { get { lock (_writeGate) return _pendingBytes + _drainingBytes + _directBytes + _queueBytes; } }
 
-    /// <summary>
-    /// Accepted bytes that may wait for the loop without making the port busy while the driver queue
-    /// is empty: the capacity of the direct-output descriptor (the child's input pipe, measured at start),
-    /// since an empty pipe takes that much at once. Erlang writes a command to an idle port straight
-    /// to the descriptor and counts only what it refuses; bytes here have not been offered yet, so
-    /// counting them all would make a fast writer busy (and put it to sleep) every 8 KiB while the
-    /// pipe is empty. Once the pipe is full (the queue is not empty) everything counts again.
-    /// </summary>
-    private long _pendingAllowance;
-
     internal long BytesWritten => Volatile.Read(ref _bytesWritten);
 
     internal bool IsBusy { get { lock (_writeGate) return _busy; } }

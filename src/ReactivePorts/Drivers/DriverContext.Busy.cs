@@ -11,12 +11,15 @@ public sealed partial class DriverContext
         UpdateBusy();
     }
 
+    /// <summary>
+    /// Erlang's busy port, exactly: the queue is every byte accepted and not yet written to the
+    /// descriptor (pending, being handed to the driver, being written by a caller, in the driver
+    /// queue); busy from the write that brings it to the high limit, ready once it is below the low one.
+    /// </summary>
     private void CheckBusyLocked()
     {
-        long offered = _pendingBytes + _drainingBytes;
-        long total = _queueBytes > 0 ? offered + _queueBytes : Math.Max(0, offered - _pendingAllowance);
-        bool busy = _driverBusy || (_highWatermark > 0 && (_busy ? total >= _lowWatermark : total >= _highWatermark));
-        _busy = busy;
+        long total = _pendingBytes + _drainingBytes + _directBytes + _queueBytes;
+        _busy = _driverBusy || (_highWatermark > 0 && (_busy ? total >= _lowWatermark : total >= _highWatermark));
     }
 
     /// <summary>

@@ -8,28 +8,35 @@ public sealed partial class DriverContext
     private PollWork? _closeTimer;
     private bool _inputEnding;
     private bool _inputEnded;
-    private long _droppedOnClose;
+    private long _unwrittenBytes; // accepted but never written: dropped by a close timeout, an abort or a dead input
+
+    /// <summary>Whether the port is flushing after a close: ended for its user, still writing what was queued.</summary>
+    internal bool IsClosing => _state == State.Closing;
 
     /// <summary>
-    /// Closes the port (loop thread): no more writes; what is queued is flushed, then the
-    /// driver stops. After <paramref name="flushTimeout"/> the rest is dropped and
-    /// <paramref name="done"/> gets the number of dropped bytes.
+    /// Closes the port (loop thread): no more writes, and writers waiting on a busy port are
+    /// released with <see cref="ObjectDisposedException"/>; the output and events end now (nothing
+    /// more is delivered), while what is queued keeps being written in the background (Erlang's
+    /// flush). Then the driver stops. After <paramref name="flushTimeout"/> the rest is dropped.
+    /// <paramref name="done"/> gets the number of accepted bytes that were never written.
     /// </summary>
     internal void BeginClose(TimeSpan flushTimeout, TaskCompletionSource<long>? done)
     {
         CloseInput();
         if (_state == State.Closed)
         {
-            done?.TrySetResult(0);
+            done?.TrySetResult(_unwrittenBytes);
             return;
         }
         if (done is not null) (_closeWaiters ??= new()).Add(done);
         if (_state == State.Closing) return;
         _state = State.Closing;
         Volatile.Write(ref _flushWaiting, true);
+        FailWaitingWriters(null);
+        EndForUser(null);
         if (QueuedBytes == 0)
         {
-            CompleteClose(0);
+            Finish(null);
             return;
         }
         Guard(static d => d.OnFlush());
@@ -38,8 +45,21 @@ public sealed partial class DriverContext
         {
             if (self._state != State.Closing) return;
             self.DropQueued(); // counted for the close, which then completes (the queue is empty)
-            self.CompleteClose(0);
+            self.Finish(null);
         }, this, flushTimeout);
+    }
+
+    /// <summary>
+    /// Erlang's <c>exit(Port, Reason)</c> (loop thread): closes without flushing — what is queued is
+    /// dropped (and counted as unwritten) — and ends the port with <paramref name="reason"/>, or
+    /// normally when it is null.
+    /// </summary>
+    internal void Abort(Exception? reason)
+    {
+        CloseInput();
+        if (_state == State.Closed) return;
+        DropQueued();
+        Finish(reason);
     }
 
     /// <summary>
@@ -52,32 +72,47 @@ public sealed partial class DriverContext
         CloseInput();
         Scheduler.Post(static self =>
         {
-            if (self._inputEnding || self._state != State.Open) return;
+            if (self._inputEnding || self._state is not (State.Open or State.Starting)) return;
             self._inputEnding = true;
             Volatile.Write(ref self._flushWaiting, true);
-            if (self.QueuedBytes == 0) self.OnQueueEmpty();
+            if (self.QueuedBytes == 0 && self._state == State.Open) self.OnQueueEmpty();
         }, this);
     }
 
-    /// <summary>A write failed for good (for example EPIPE): drop the queue, fail writers; reading goes on (loop thread).</summary>
-    public void ReportWriteError(int errno)
+    /// <summary>
+    /// A write failed for good (for example EPIPE when the reader went away): from now on every write
+    /// throws the error at once; what is queued is dropped (counted as unwritten by close) and
+    /// reported as a write-failure event; waiting writers fail. Reading goes on.
+    /// </summary>
+    public void ReportWriteError(int errno) => WriteFailed(Interop.Libc.IOError("write", errno), report: true);
+
+    /// <summary>The process behind the port exited: its input is gone, so later writes fail at once (EPIPE); queued bytes are reported as a failed write.</summary>
+    private void WriteEndedByExit()
     {
-        var error = Interop.Libc.IOError("write", errno);
+        bool queued;
+        lock (_writeGate) queued = _pendingBytes + _drainingBytes + _queueBytes > 0;
+        WriteFailed(Interop.Libc.IOError("write", Interop.Libc.EPIPE), report: queued);
+    }
+
+    private void WriteFailed(IOException error, bool report)
+    {
         lock (_writeGate)
         {
-            if (_writeError is not null) return;
+            // Set already by a direct write that failed (which posts here to finish the job).
+            if (_writeError is not null && !ReferenceEquals(_writeError, error)) return;
             _writeError = error;
         }
+        DisableDirectOutput();
         DropQueued();
         FailWaitingWriters(error);
-        _sink.OnWriteFailed(error);
+        if (report && !_ended) _sink.OnWriteFailed(error);
     }
 
     private void OnQueueEmpty()
     {
         if (_state == State.Closing)
         {
-            CompleteClose(0);
+            Finish(null);
         }
         else if (_inputEnding && !_inputEnded && _state == State.Open)
         {
@@ -86,19 +121,13 @@ public sealed partial class DriverContext
         }
     }
 
-    private void CompleteClose(long dropped)
-    {
-        _droppedOnClose += dropped;
-        Finish(null);
-    }
-
     /// <summary>Part of the one teardown path: whoever waits for the close learns how it went.</summary>
     private void CompleteCloseWaiters()
     {
         _closeTimer?.Dispose();
         _closeTimer = null;
         if (_closeWaiters is null) return;
-        foreach (var waiter in _closeWaiters) waiter.TrySetResult(_droppedOnClose);
+        foreach (var waiter in _closeWaiters) waiter.TrySetResult(_unwrittenBytes);
         _closeWaiters = null;
     }
 }

@@ -75,36 +75,44 @@ public sealed partial class DriverContext
     // The frames a caller is writing (TryTakeDirectBatchLocked): one direct write at a time.
     private readonly List<ReadOnlyMemory<byte>> _directBatch = new();
 
-    /// <summary>Writes the frames taken by <see cref="TryTakeDirectBatchLocked"/> from the caller's thread; what the descriptor does not take goes to the loop, first in line.</summary>
+    /// <summary>
+    /// Writes the frames taken by <see cref="TryTakeDirectBatchLocked"/> from the caller's thread;
+    /// what the descriptor does not take goes to the loop, first in line. A failed write (EPIPE)
+    /// throws from here: the rest is dropped, and every later write fails.
+    /// </summary>
+    /// <exception cref="IOException">The descriptor failed.</exception>
     private void WriteDirectBatch()
     {
         long written = 0;
-        int done = 0;
-        try
+        int done = 0, errno = 0;
+        for (; done < _directBatch.Count; done++)
         {
-            for (; done < _directBatch.Count; done++)
+            var frames = _directBatch[done];
+            long n = WriteToDirectOutput(default, frames.Span);
+            if (n < 0) errno = (int)-n;
+            n = Math.Max(0, n);
+            written += n;
+            if (n < frames.Length)
             {
-                var frames = _directBatch[done];
-                long n = Math.Max(0, WriteToDirectOutput(default, frames.Span));
-                written += n;
-                if (n < frames.Length)
-                {
-                    _directBatch[done] = frames[(int)n..];
-                    break;
-                }
+                _directBatch[done] = frames[(int)n..];
+                break;
             }
         }
-        finally
+        Interlocked.Add(ref _bytesWritten, written);
+        // The rest stays in the batch buffers, which are not reused while anything is pending.
+        // The list is emptied before FinishDirect ends this direct write: from then on another
+        // caller may take the next direct batch into it.
+        _directBatch.RemoveRange(0, done);
+        ReadOnlyMemory<byte>[] rest = _directBatch.Count == 0 ? [] : _directBatch.ToArray();
+        _directBatch.Clear();
+        if (IsWriteFailure(errno))
         {
-            Interlocked.Add(ref _bytesWritten, written);
-            // The rest stays in the batch buffers, which are not reused while anything is pending.
-            // The list is emptied before FinishDirect ends this direct write: from then on another
-            // caller may take the next direct batch into it.
-            _directBatch.RemoveRange(0, done);
-            ReadOnlyMemory<byte>[] rest = _directBatch.Count == 0 ? [] : _directBatch.ToArray();
-            _directBatch.Clear();
-            FinishDirect(rest);
+            long lost = 0;
+            foreach (var segment in rest) lost += segment.Length;
+            FinishDirect([]);
+            FailDirect(errno, lost);
         }
+        FinishDirect(rest);
     }
 
     private static readonly long SparseTicks = TimeSpan.FromMicroseconds(10).Ticks;
@@ -112,9 +120,11 @@ public sealed partial class DriverContext
 
     /// <summary>
     /// Writes one frame from the caller's thread (after <see cref="TryWriteDirectLocked"/>). What the
-    /// descriptor does not take (a full pipe, or any error, which the loop then meets and reports)
-    /// is copied and goes ahead of anything accepted meanwhile, and the loop takes it from there.
+    /// descriptor does not take (a full pipe) is copied and goes ahead of anything accepted
+    /// meanwhile, and the loop takes it from there. A failed write (EPIPE) throws from here, and
+    /// every later write fails.
     /// </summary>
+    /// <exception cref="IOException">The descriptor failed.</exception>
     private void WriteDirect(ReadOnlySpan<byte> payload, int headerSize)
     {
         Span<byte> header = stackalloc byte[4];
@@ -126,17 +136,41 @@ public sealed partial class DriverContext
             case 4: BinaryPrimitives.WriteUInt32BigEndian(header, (uint)payload.Length); break;
         }
         long total = headerSize + payload.Length;
-        long written = 0;
+        long n = WriteToDirectOutput(header, payload);
+        long written = Math.Max(0, n);
+        Interlocked.Add(ref _bytesWritten, written);
+        if (n < 0 && IsWriteFailure((int)-n))
+        {
+            FinishDirect([]);
+            FailDirect((int)-n, 0);
+        }
+        if (written < total) FinishDirect([Rest(header, payload, (int)written, (int)total)]);
+        else FinishDirect([]);
+    }
+
+    /// <summary>
+    /// An errno from a direct write that fails the write itself; EBADF means the loop closed the
+    /// descriptor meanwhile (a close or half-close), and the bytes take the loop's path, which knows why.
+    /// </summary>
+    private static bool IsWriteFailure(int errno) => errno != 0 && errno != Interop.Libc.EBADF;
+
+    /// <summary>The input is dead (EPIPE): later writes fail at once, the loop drops what waits, and the calling write throws.</summary>
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private void FailDirect(int errno, long lost)
+    {
+        var error = Interop.Libc.IOError("write", errno);
+        lock (_writeGate) _writeError ??= error;
+        DisableDirectOutput();
         try
         {
-            written = Math.Max(0, WriteToDirectOutput(header, payload));
+            Scheduler.Post(static s => { s.self._unwrittenBytes += s.lost; s.self.WriteFailed(s.error, report: false); }, (self: this, error, lost));
         }
-        finally
+        catch (ObjectDisposedException)
         {
-            Interlocked.Add(ref _bytesWritten, written);
-            if (written < total) FinishDirect([Rest(header, payload, (int)written, (int)total)]);
-            else FinishDirect([]);
+            // The loop is gone: nothing is left to drop or release.
         }
+        ThrowIfInputClosed();
+        throw error; // not reached: the write error is set
     }
 
     /// <summary>A copy of what a direct write left unwritten (the caller's buffer is not ours to keep).</summary>
@@ -190,30 +224,22 @@ public sealed partial class DriverContext
     /// Lets writers on other threads write frames straight to <paramref name="handle"/> while the
     /// port is idle (nothing queued, drained or being written), as Erlang writes a command to an idle
     /// port from the caller: a request skips the hop to the loop. What the descriptor does not take
-    /// reaches <see cref="PortDriver.OnInput"/> on the loop as usual, in order. For drivers whose
-    /// input goes to one non-blocking descriptor as is (a pipe, a socket). Until
-    /// <paramref name="capacity"/> bytes (what the descriptor takes at once when empty, such as a
-    /// pipe's size; 0 when unknown) wait for the loop, they do not make the port busy. Undone by
+    /// reaches <see cref="PortDriver.OnInput"/> on the loop as usual, in order; a write that fails
+    /// (EPIPE) throws from the writer's call and fails every later write. For drivers whose input
+    /// goes to one non-blocking descriptor as is (a pipe, a socket). Undone by
     /// <see cref="DisableDirectOutput"/> or by deselecting the handle.
     /// </summary>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="capacity"/> is negative.</exception>
-    public void EnableDirectOutput(SafeHandle handle, int capacity = 0)
+    public void EnableDirectOutput(SafeHandle handle)
     {
         ArgumentNullException.ThrowIfNull(handle);
-        ArgumentOutOfRangeException.ThrowIfNegative(capacity);
-        lock (_writeGate) _pendingAllowance = capacity;
         _directOutput = handle;
     }
 
     /// <summary>Stops direct writes (the descriptor failed or is being closed): from now on every write reaches <see cref="PortDriver.OnInput"/> on the loop.</summary>
-    public void DisableDirectOutput()
-    {
-        _directOutput = null;
-        lock (_writeGate) _pendingAllowance = 0;
-    }
+    public void DisableDirectOutput() => _directOutput = null;
 
     private nint WriteToDirectOutput(ReadOnlySpan<byte> header, ReadOnlySpan<byte> payload) =>
-        _directOutput is { } handle ? IO.WriteDirect(handle, header, payload) : -1;
+        _directOutput is { } handle ? IO.WriteDirect(handle, header, payload) : -Interop.Libc.EBADF;
 
     /// <summary>Set (on the loop) while a close or half-close waits for the output to be written.</summary>
     private bool _flushWaiting;

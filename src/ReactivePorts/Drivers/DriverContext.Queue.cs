@@ -31,7 +31,7 @@ public sealed partial class DriverContext
     /// <summary>The driver queue's size in bytes (Erlang's <c>driver_sizeq</c>).</summary>
     public long QueueSize => _queue.Size;
 
-    /// <summary>Drops everything queued (close timeout); returns how many bytes were dropped.</summary>
+    /// <summary>Drops everything queued (close timeout, abort, a failed write); returns how many bytes were dropped.</summary>
     internal long DropQueued()
     {
         long dropped;
@@ -44,8 +44,9 @@ public sealed partial class DriverContext
             _retired = null; // their bytes will never be written: nothing to wait for
         }
         _queue.Clear();
-        // A close waiting for the flush reports what was lost; set before the empty queue completes it.
-        if (_state == State.Closing) _droppedOnClose += dropped;
+        // Whoever closes the port learns what was lost (by a close timeout, an abort or a dead
+        // input); counted before the empty queue completes a waiting close.
+        _unwrittenBytes += dropped;
         SyncQueueSize();
         return dropped;
     }

@@ -22,8 +22,9 @@ public sealed partial class DriverContext : IPacketSink, ILoopShutdownListener
     private readonly IPortSink _sink;
     private readonly FrameDecoder _decoder;
     private State _state;
-    private Exception? _framingError;
-    private bool _eofDelivered;
+    private bool _ended;           // the user side has been told the port ended (sink.OnClosed): nothing more is delivered
+    private bool _eofDelivered;    // end of output reached (the decoder was completed)
+    private bool _eofReported;     // the eof event (eof mode) is out
     private ExitStatus? _exit;
     private bool _exitDelivered;
     private bool _inputStarted;    // the first subscriber resumed reading
@@ -95,6 +96,7 @@ public sealed partial class DriverContext : IPacketSink, ILoopShutdownListener
         bool pending;
         lock (_writeGate) pending = _pendingBytes > 0 || _batchUsed > _batchStart;
         if (pending) ScheduleDrain();
+        else if (_inputEnding) OnQueueEmpty(); // a half-close made while starting
     }
 
     /// <summary>Delivers one packet as is, copying it (Erlang's <c>driver_output</c>).</summary>
@@ -107,7 +109,7 @@ public sealed partial class DriverContext : IPacketSink, ILoopShutdownListener
     /// </summary>
     public void DeliverData(ReadOnlyMemory<byte> chunk, ChunkOwnership ownership)
     {
-        if (_state == State.Closed || _framingError != null || _eofDelivered) return;
+        if (_ended || _eofDelivered) return;
         if (_options.ZeroCopy && ownership == ChunkOwnership.Borrowed) ownership = ChunkOwnership.Transient;
         // Marked once per chunk, not per packet (a thread-static costs a TLS lookup).
         var previous = t_delivering;
@@ -118,13 +120,10 @@ public sealed partial class DriverContext : IPacketSink, ILoopShutdownListener
         }
         catch (FramingException ex)
         {
-            // The stream cannot be framed any further: stop reading (the child gets EPIPE rather
-            // than blocking on a full pipe), and report the error once the exit status is known.
-            _framingError = ex;
-            _eofDelivered = true;
-            Guard(static d => d.OnStopReading());
-            _sink.OnEof();
-            TryFinish();
+            // The stream cannot be framed any further (a header over the maximum size, say): the
+            // port fails at once with it, and nothing follows. The pipes close, so the child sees
+            // EOF/EPIPE instead of blocking, and it is never waited for (nor killed, unless asked).
+            Finish(ex);
         }
         finally
         {
@@ -139,7 +138,7 @@ public sealed partial class DriverContext : IPacketSink, ILoopShutdownListener
     /// when no frame is being assembled or the port no longer takes data (loop thread).
     /// </summary>
     internal Memory<byte> AssemblySpace =>
-        _state == State.Closed || _framingError != null || _eofDelivered ? Memory<byte>.Empty : _decoder.GetAssemblySpace();
+        _ended || _eofDelivered ? Memory<byte>.Empty : _decoder.GetAssemblySpace();
 
     /// <summary>Takes <paramref name="count"/> bytes read into <see cref="AssemblySpace"/> as the next input, as <see cref="DeliverData"/> would (loop thread).</summary>
     internal void CommitAssembly(int count, ChunkOwnership ownership)
@@ -160,7 +159,7 @@ public sealed partial class DriverContext : IPacketSink, ILoopShutdownListener
     void IPacketSink.OnPacket(Packet packet)
     {
         // From the decoder, inside DeliverData or DeliverEof, which mark the thread as delivering.
-        if (_state == State.Closed) return;
+        if (_ended) return;
         _bytesRead += packet.Length;
         _sink.OnPacket(packet);
     }
@@ -172,7 +171,7 @@ public sealed partial class DriverContext : IPacketSink, ILoopShutdownListener
 
     private void Deliver(Packet packet)
     {
-        if (_state == State.Closed) return;
+        if (_ended || _eofDelivered) return;
         _bytesRead += packet.Length;
         var previous = t_delivering;
         t_delivering = this;
@@ -189,18 +188,22 @@ public sealed partial class DriverContext : IPacketSink, ILoopShutdownListener
     /// <summary>Delivers bytes the child wrote to its standard error, when the port captures it apart (copied or donated by the caller).</summary>
     public void DeliverStandardError(ReadOnlyMemory<byte> chunk)
     {
-        if (_state == State.Closed) return;
+        if (_ended) return;
         _sink.OnStandardError(chunk);
     }
 
-    /// <summary>End of input: the unterminated last line is flushed, eof is reported (Erlang's eof).</summary>
+    /// <summary>
+    /// End of output (Erlang's eof): the unterminated last line is delivered, a frame cut off by the
+    /// end is reported (<see cref="IPortSink.OnTruncatedFrame"/>), and the port ends as Erlang's does:
+    /// after the exit status when it has one; in eof mode the eof event follows and the port stays open.
+    /// </summary>
     public void DeliverEof()
     {
-        if (_state == State.Closed || _eofDelivered) return;
-        if (!_inputStarted)
+        if (_ended || _eofDelivered) return;
+        if (!_inputStarted && _options.HasOutput)
         {
-            // Nobody has subscribed yet (an output-only port reaches eof at once): hold eof, and the
-            // exit and completion behind it, until the first subscriber, so nothing is lost before it.
+            // Nobody has subscribed yet: hold eof, and the exit and completion behind it, until the
+            // first subscriber, so nothing is lost before it.
             _eofDeferred = true;
             return;
         }
@@ -211,16 +214,21 @@ public sealed partial class DriverContext : IPacketSink, ILoopShutdownListener
         {
             _decoder.Complete(this);
         }
+        catch (TruncatedFrameException ex)
+        {
+            // Unlike Erlang, which drops it silently: said where it happens, in order, and the port
+            // then ends exactly as it would have without it.
+            _sink.OnTruncatedFrame(ex);
+        }
         catch (FramingException ex)
         {
-            // A truncated last frame: reported after the exit status, never dropped silently.
-            _framingError = ex;
+            Finish(ex);
+            return;
         }
         finally
         {
             t_delivering = previous;
         }
-        _sink.OnEof();
         TryFinish();
     }
 
@@ -233,6 +241,9 @@ public sealed partial class DriverContext : IPacketSink, ILoopShutdownListener
         // grandchild, nobody subscribed yet, the port closed early): the exit task completes here.
         _sink.OnExitStatus(status);
         if (_state == State.Closed) return;
+        // The child is gone, and its input with it: later writes fail at once (EPIPE), and what is
+        // still queued will never be written.
+        WriteEndedByExit();
         Guard(d => d.OnProcessExit(status));
         if (_state == State.Closed) return;
         if (!_options.ExitWaitsForEof && !_eofDelivered)
@@ -248,7 +259,7 @@ public sealed partial class DriverContext : IPacketSink, ILoopShutdownListener
     /// <summary>The "don't wait for eof" option: the exit event now, and the end after the drain timeout.</summary>
     private void ReportExitBeforeEof()
     {
-        if (_exitDelivered || _exit is not { } status) return;
+        if (_ended || _exitDelivered || _exit is not { } status) return;
         _exitDelivered = true;
         _sink.OnExited(status);
         SetDrainTimer();
@@ -273,19 +284,28 @@ public sealed partial class DriverContext : IPacketSink, ILoopShutdownListener
         Finish(reason);
     }
 
-    /// <summary>Closes the port after signalling eof (Erlang's <c>driver_failure_eof</c>).</summary>
+    /// <summary>Closes the port after signalling eof (Erlang's <c>driver_failure_eof</c>): the last line is delivered, then the output completes.</summary>
     public void FailEof()
     {
-        DeliverEof();
-        Finish(_framingError);
+        if (!_eofDelivered && !_ended)
+        {
+            _inputStarted = true; // nothing more will come: no reason to hold eof back
+            DeliverEof();
+        }
+        Finish(null);
     }
 
     /// <summary>Closes the port with an OS error (Erlang's <c>driver_failure_posix</c>): subscribers get an <see cref="IOException"/> naming the errno.</summary>
     public void FailErrno(int errno) => Finish(Interop.Libc.IOError(_driver.Name, errno));
 
+    /// <summary>
+    /// At end of output: Erlang's order, data → exit status → eof. With an exit status the end waits
+    /// for it; in eof mode the eof event comes last and the port stays open (and writable) until
+    /// closed; otherwise the port ends.
+    /// </summary>
     private void TryFinish()
     {
-        if (_state == State.Closed || !_eofDelivered) return;
+        if (_ended || !_eofDelivered) return;
         if (_options.HasExitStatus)
         {
             if (_exit is not { } status) return;
@@ -295,13 +315,27 @@ public sealed partial class DriverContext : IPacketSink, ILoopShutdownListener
                 _sink.OnExited(status);
             }
         }
-        // Erlang's eof option: eof (and the exit status) are reported but the port stays open, and
-        // writable, until it is closed explicitly. A framing error still ends it: nothing can follow.
-        if (_options.StayOpenAfterEof && _framingError is null) return;
-        Finish(_framingError);
+        if (_options.StayOpenAfterEof)
+        {
+            if (!_eofReported)
+            {
+                _eofReported = true;
+                _sink.OnEof();
+            }
+            return;
+        }
+        Finish(null);
     }
 
-    /// <summary>The one teardown path: stop the driver, deselect everything, fail waiting writers, tell the sink once.</summary>
+    /// <summary>Tells the user side, once, that the port ended: subscribers complete (or get <paramref name="error"/>) and nothing more is delivered.</summary>
+    private void EndForUser(Exception? error)
+    {
+        if (_ended) return;
+        _ended = true;
+        _sink.OnClosed(error);
+    }
+
+    /// <summary>The one teardown path: stop the driver, deselect everything, fail waiting writers, tell the user side once.</summary>
     private void Finish(Exception? error)
     {
         if (_state == State.Closed) return;
@@ -320,7 +354,7 @@ public sealed partial class DriverContext : IPacketSink, ILoopShutdownListener
         }
         DeselectAll();
         FailWaitingWriters(error);
-        _sink.OnClosed(error);
+        EndForUser(error);
         CompleteCloseWaiters();
     }
 

@@ -14,8 +14,11 @@ internal interface IPortSink
     /// <summary>A chunk of the child's standard error (when captured apart).</summary>
     void OnStandardError(ReadOnlyMemory<byte> chunk);
 
-    /// <summary>End of the input stream; every packet has been delivered.</summary>
+    /// <summary>Eof mode: end of output, after every packet and the exit status; the port stays open.</summary>
     void OnEof();
+
+    /// <summary>The output ended inside a frame (a diagnostic, in order, before the exit status; the port goes on to end as usual).</summary>
+    void OnTruncatedFrame(TruncatedFrameException frame);
 
     /// <summary>The child was reaped: its status is known (any time, before or after eof, also after close).</summary>
     void OnExitStatus(ExitStatus status);

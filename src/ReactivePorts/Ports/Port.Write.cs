@@ -1,4 +1,6 @@
 using System.Threading.Channels;
+using ReactivePorts.Framing;
+using ReactivePorts.Polling;
 
 namespace ReactivePorts;
 
@@ -9,7 +11,7 @@ public sealed partial class Port
     /// (at once unless the port is busy; then when it is ready again, in order). The payload is
     /// copied on acceptance, so the caller may reuse its buffer afterwards.
     /// </summary>
-    /// <exception cref="ArgumentException">The payload is larger than the framing allows (the message names size and limit).</exception>
+    /// <exception cref="PacketTooLargeException">The payload is larger than the framing allows (size and limit in the exception); the port stays usable.</exception>
     /// <exception cref="InvalidOperationException">The port has no input (opened output-only from the child).</exception>
     /// <exception cref="ObjectDisposedException">The port or its input is closed.</exception>
     /// <exception cref="IOException">The returned task faults with it when an earlier write failed for good (EPIPE: the child went away).</exception>
@@ -37,7 +39,7 @@ public sealed partial class Port
     /// may reuse the list and its buffers once the returned task completes, not before.
     /// </summary>
     /// <exception cref="ArgumentNullException"><paramref name="payloads"/> is null.</exception>
-    /// <exception cref="ArgumentException">A payload is larger than the framing allows (nothing is sent).</exception>
+    /// <exception cref="PacketTooLargeException">A payload is larger than the framing allows (nothing is sent).</exception>
     /// <exception cref="InvalidOperationException">The port has no input.</exception>
     /// <exception cref="ObjectDisposedException">The port or its input is closed.</exception>
     /// <exception cref="IOException">The returned task faults with it when an earlier write failed for good.</exception>
@@ -60,10 +62,10 @@ public sealed partial class Port
 
     /// <summary>Sends one payload unless the port is busy (Erlang's <c>port_command(…, [nosuspend])</c>).</summary>
     /// <returns>False when the port is busy and nothing was sent.</returns>
-    /// <exception cref="ArgumentException">The payload is larger than the framing allows.</exception>
+    /// <exception cref="PacketTooLargeException">The payload is larger than the framing allows.</exception>
     /// <exception cref="InvalidOperationException">The port has no input.</exception>
     /// <exception cref="ObjectDisposedException">The port or its input is closed.</exception>
-    /// <exception cref="IOException">An earlier write failed for good.</exception>
+    /// <exception cref="IOException">This write or an earlier one met a dead input (EPIPE: the child went away or closed its input).</exception>
     public bool TryWrite(ReadOnlySpan<byte> payload)
     {
         CheckWritable(payload.Length);
@@ -71,7 +73,7 @@ public sealed partial class Port
     }
 
     /// <summary>Sends one payload even when the port is busy (Erlang's <c>force</c>): the queue grows past the mark.</summary>
-    /// <exception cref="ArgumentException">The payload is larger than the framing allows.</exception>
+    /// <exception cref="PacketTooLargeException">The payload is larger than the framing allows.</exception>
     /// <exception cref="InvalidOperationException">The port has no input.</exception>
     /// <exception cref="ObjectDisposedException">The port or its input is closed.</exception>
     /// <exception cref="IOException">An earlier write failed for good.</exception>
@@ -79,6 +81,59 @@ public sealed partial class Port
     {
         CheckWritable(payload.Length);
         _core.TryAccept(payload, force: true);
+    }
+
+    /// <summary>
+    /// Sends one payload, blocking the calling thread while the port is busy (Erlang's default
+    /// <c>port_command</c>); returns once the port has accepted it (copied). A close releases a
+    /// blocked caller with <see cref="ObjectDisposedException"/>.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Called on a poll loop's thread, which must never block (use <see cref="WriteAsync"/> or <see cref="TryWrite"/> there).</exception>
+    /// <exception cref="PacketTooLargeException">The payload is larger than the framing allows.</exception>
+    /// <exception cref="ObjectDisposedException">The port or its input is closed, also while waiting.</exception>
+    /// <exception cref="IOException">The write met a dead input (EPIPE).</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled while waiting (nothing was sent).</exception>
+    public void Write(ReadOnlySpan<byte> payload, CancellationToken cancellationToken = default)
+    {
+        if (PollScheduler.IsOnAnyLoopThread)
+            throw new InvalidOperationException($"Port.Write blocks while port '{_name}' is busy, and a poll loop's thread must never block: use WriteAsync or TryWrite there.");
+        CheckWritable(payload.Length);
+        if (_core.TryAccept(payload, force: false)) return;
+        // Busy: wait in line with the asynchronous writers (the payload is copied to wait).
+        _core.AcceptAsync(payload.ToArray(), cancellationToken).AsTask().GetAwaiter().GetResult();
+    }
+
+    /// <summary>
+    /// Erlang's <c>exit(Port, Reason)</c>: closes the port at once without flushing — what is queued
+    /// is dropped — and ends it with <paramref name="reason"/>: subscribers get a
+    /// <see cref="PortAbortedException"/> carrying it, or plain completion for <c>"normal"</c>. The
+    /// child is not killed (unless the port kills on close).
+    /// </summary>
+    /// <param name="reason">Why ("killed" by default, as Erlang's <c>exit(Port, kill)</c> reports; "normal" ends normally).</param>
+    /// <returns>Completes when the port is closed, with the number of accepted bytes never written.</returns>
+    /// <exception cref="ArgumentException"><paramref name="reason"/> is empty.</exception>
+    public Task<long> AbortAsync(string reason = PortAbortedException.Killed)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(reason);
+        Interlocked.Exchange(ref _disposed, 1);
+        var done = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _core.CloseInput();
+        Exception? error = reason == PortAbortedException.Normal ? null : new PortAbortedException(_name, reason);
+        try
+        {
+            Scheduler.Post(static s =>
+            {
+                var (port, error, done) = s;
+                port._core.Abort(error);
+                port._core.BeginClose(TimeSpan.Zero, done); // already closed: reports what was never written
+            }, (this, error, done));
+        }
+        catch (ObjectDisposedException)
+        {
+            // The loop is gone, and every descriptor with it.
+            done.TrySetResult(0);
+        }
+        return done.Task;
     }
 
     /// <summary>The input as a <see cref="ChannelWriter{T}"/>: <c>TryWrite</c> fails while busy, <c>WaitToWriteAsync</c> waits until ready, <c>Complete</c> half-closes.</summary>
@@ -95,12 +150,14 @@ public sealed partial class Port
     }
 
     /// <summary>
-    /// Closes the port: no more writes; what is queued is flushed, then the pipes are closed and
-    /// the output completes. The child is not killed (unless opened with kill-on-close).
-    /// Closing twice is a no-op.
+    /// Closes the port: no more writes, and writers waiting on a busy port fail with
+    /// <see cref="ObjectDisposedException"/>; the output and events complete at once (nothing more
+    /// is delivered), while what is queued keeps being written in the background (Erlang's flush)
+    /// until done or <paramref name="flushTimeout"/>; then the pipes are closed. The child is not
+    /// killed (unless opened with kill-on-close). Closing twice is a no-op.
     /// </summary>
     /// <param name="flushTimeout">How long to keep flushing; then the rest is dropped. Default: the port's flush timeout (5 s).</param>
-    /// <returns>The number of queued bytes dropped (0 when everything was flushed).</returns>
+    /// <returns>Completes when the flush has ended, with the number of accepted bytes never written (0 when everything was).</returns>
     public Task<long> CloseAsync(TimeSpan? flushTimeout = null)
     {
         if (flushTimeout is { } t) ArgumentOutOfRangeException.ThrowIfLessThan(t, TimeSpan.Zero, nameof(flushTimeout));
@@ -153,7 +210,7 @@ public sealed partial class Port
     {
         if (!_options.HasInput)
             throw new InvalidOperationException($"Port '{_name}' was opened without input to the child: it cannot be written to.");
-        throw new ArgumentException($"The payload of {length} bytes is larger than the limit of {_writeLimit} bytes for {_options.Framing}.", "payload");
+        throw PacketTooLargeException.ForPayload(length, _writeLimit, _options.Framing);
     }
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);

@@ -15,10 +15,10 @@ namespace ReactivePorts;
 /// <para>Packets are delivered on the port's poll-loop thread (the fast path): keep
 /// <c>OnNext</c> quick, or hand off with <see cref="PortOutput.ObserveOn"/> (bounded), never
 /// with plain Rx <c>ObserveOn</c> (unbounded).</para>
-/// <para>Order: data (including the last unterminated line) → eof → exit status → completion.
-/// A framing error is <c>OnError</c> after the exit status.</para>
-/// <para>Closing flushes what is queued, then closes the pipes; the child is not killed
-/// (Erlang's rule) unless asked for.</para>
+/// <para>Order (Erlang's): data (including the last unterminated line) → exit status → eof
+/// (eof mode) → completion. A header over the maximum packet size fails the port at once.</para>
+/// <para>Closing ends the output at once and flushes what is queued in the background, then
+/// closes the pipes; the child is not killed (Erlang's rule) unless asked for.</para>
 /// </remarks>
 public sealed partial class Port : IPortSink, IDisposable, IAsyncDisposable
 {
@@ -135,7 +135,16 @@ public sealed partial class Port : IPortSink, IDisposable, IAsyncDisposable
 
     /// <summary>A snapshot of the port's state and counters.</summary>
     public PortInfo GetInfo() => new(_name, _core.DriverName, OsPid, _core.BytesRead, _core.BytesWritten,
-        _core.QueuedBytes, _core.IsBusy, !_terminated && Volatile.Read(ref _disposed) == 0, _status?.Value);
+        _core.QueuedBytes, _core.IsBusy, State, _status?.Value);
+
+    /// <summary>Where the port is in its life: open; closing (ended for its user, flushing what was queued); closed.</summary>
+    public PortState State =>
+        _core.IsClosed ? PortState.Closed
+        : _terminated || Volatile.Read(ref _disposed) != 0 ? PortState.Closing
+        : PortState.Open;
+
+    /// <summary>Whether the port is open (see <see cref="State"/>).</summary>
+    public bool IsOpen => State == PortState.Open;
 
     internal DriverContext Core => _core;
 
@@ -217,6 +226,11 @@ public sealed partial class Port : IPortSink, IDisposable, IAsyncDisposable
     }
 
     void IPortSink.OnStarted() => _started.TrySetResult();
+
+    void IPortSink.OnTruncatedFrame(TruncatedFrameException frame)
+    {
+        if (_events.HasObservers) _events.OnNext(new PortTruncatedFrame(frame.ExpectedBytes, frame.ReceivedBytes, frame.IsInHeader));
+    }
 
     void IPortSink.OnExitStatus(ExitStatus status)
     {

@@ -83,17 +83,23 @@ public abstract record PortSpec<TSpec> : IObservable<Packet>
     [Pure]
     public TSpec WithEofMode(bool stayOpenAfterEof = true) => With(Options with { StayOpenAfterEof = stayOpenAfterEof });
 
-    /// <summary>The busy marks in bytes: busy at <paramref name="high"/> queued bytes, ready again below <paramref name="low"/> (Erlang's 8192/4096 by default).</summary>
-    /// <exception cref="ArgumentOutOfRangeException">A mark is not positive.</exception>
+    /// <summary>
+    /// Erlang's <c>busy_limits_port</c>, in its order: the port becomes busy when a write brings
+    /// the queue (bytes accepted and not yet written) to <paramref name="high"/> or over (that
+    /// write is accepted), and ready again when the queue falls below <paramref name="low"/>.
+    /// Erlang's 4096 / 8192 by default.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A limit is not positive, or <paramref name="low"/> is above <paramref name="high"/> (unlike Erlang, which accepts it).</exception>
     [Pure]
-    public TSpec WithBusyMarks(long high, long low)
+    public TSpec WithBusyLimits(long low, long high)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(high);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(low);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(high);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(low, high);
         return With(Options with { HighWatermark = high, LowWatermark = low });
     }
 
-    /// <summary>Never busy: writes are always accepted and the queue is unbounded.</summary>
+    /// <summary>Never busy (Erlang's <c>{busy_limits_port, disabled}</c>): writes are always accepted and the queue is unbounded.</summary>
     [Pure]
     public TSpec WithoutBusyMarks() => With(Options with { HighWatermark = 0, LowWatermark = 0 });
 

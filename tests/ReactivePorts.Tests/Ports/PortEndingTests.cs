@@ -43,7 +43,7 @@ public sealed class PortEndingTests
         Assert.Equal(100_000 - pipe, dropped);
         await recorder.Completed;
         Assert.Equal(["Closed"], recorder.Kinds);
-        Assert.Equal(0, await port.CloseAsync()); // closing again: a no-op
+        Assert.Equal(100_000 - pipe, await port.CloseAsync()); // closing again: a no-op that reports the same
         Assert.True(IsAlive(port.OsPid!.Value)); // closing never kills
     }
 
@@ -114,7 +114,7 @@ public sealed class PortEndingTests
         Assert.Empty(recorder.Kinds); // …but no eof, no exit event, no completion while the output is held
         Libc.Kill(grandchild, Libc.SIGKILL);
         await recorder.Completed;
-        Assert.Equal(["Eof", "Exited(exit code 0)", "Closed"], recorder.Kinds);
+        Assert.Equal(["Exited(exit code 0)", "Closed"], recorder.Kinds);
     }
 
     [Fact(Timeout = 20000)]
@@ -128,7 +128,7 @@ public sealed class PortEndingTests
         scope.AddPid(grandchild);
         await recorder.Completed;
         Assert.True(IsAlive(grandchild)); // ended although the grandchild still holds the output
-        Assert.Equal(["Exited(exit code 0)", "Eof", "Closed"], recorder.Kinds);
+        Assert.Equal(["Exited(exit code 0)", "Closed"], recorder.Kinds);
         Assert.Equal("unterminated", Text(recorder.Packets[^1].Payload));
     }
 
@@ -162,7 +162,7 @@ public sealed class PortEndingTests
     }
 
     [Fact(Timeout = 20000)]
-    public async Task WithEofMode_PortStaysOpenAndWritableAfterEof_UntilClosed()
+    public async Task WithEofMode_NoExitStatus_PortStaysOpenAndWritableAfterEof_UntilClosed()
     {
         string dir = Directory.CreateTempSubdirectory("rp-eof-").FullName;
         await using var scope = new PortScope();
@@ -170,20 +170,51 @@ public sealed class PortEndingTests
         {
             string file = Path.Combine(dir, "got");
             // The child closes its output first, then keeps reading its input.
-            var port = scope.Open(Sh("echo bye; exec cat > \"$0\"", file).WithEofMode());
+            var port = scope.Open(Sh("echo bye; exec cat > \"$0\"", file).WithEofMode().WithExitStatus(false));
             var recorder = new PortRecorder(port);
             await recorder.Eof;
             await port.WriteAsync(Bytes("after eof"));
             port.CompleteInput();
-            await recorder.Exited;
+            await port.Exit.WaitAsync(TestTimeout);
             await port.Scheduler.Barrier();
-            Assert.False(recorder.IsCompleted); // eof and exit are in, the port is still open
+            Assert.False(recorder.IsCompleted); // eof is in, the port is still open
             Assert.True(port.GetInfo().IsOpen);
             await port.CloseAsync();
             await recorder.Completed;
             Assert.Null(recorder.Error);
-            Assert.Equal(["Eof", "Exited(exit code 0)", "Closed"], recorder.Kinds);
+            Assert.Equal(["Eof", "Closed"], recorder.Kinds);
             Assert.Equal("after eof", File.ReadAllText(file));
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [Fact(Timeout = 20000)]
+    public async Task WithEofMode_ExitStatus_DataThenExitThenEof_PortStaysOpenUntilClosed()
+    {
+        string dir = Directory.CreateTempSubdirectory("rp-eof-").FullName;
+        await using var scope = new PortScope();
+        try
+        {
+            string file = Path.Combine(dir, "got");
+            // Output closed first: eof waits for the exit status (Erlang's order), and the input still works.
+            var port = scope.Open(Sh("echo bye; exec cat > \"$0\"", file).WithEofMode());
+            var recorder = new PortRecorder(port);
+            await port.WriteAsync(Bytes("before exit"));
+            port.CompleteInput();
+            await recorder.Eof;
+            await port.Scheduler.Barrier();
+            Assert.False(recorder.IsCompleted);
+            Assert.Equal(PortState.Open, port.GetInfo().State);
+            // The child is gone, and its input with it: writes fail at once.
+            Assert.Contains("EPIPE", Assert.Throws<IOException>(() => port.TryWrite(Bytes("x"))).Message);
+            await port.CloseAsync();
+            await recorder.Completed;
+            Assert.Equal(["bye"], recorder.Packets.Select(p => Text(p.Payload).Trim()));
+            Assert.Equal(["Exited(exit code 0)", "Eof", "Closed"], recorder.Kinds);
+            Assert.Equal("before exit", File.ReadAllText(file));
         }
         finally
         {

@@ -19,7 +19,7 @@ public sealed class PortReadingTests
         Assert.Null(recorder.Error);
         Assert.Equal(204800, recorder.Bytes.Length);
         Assert.Equal(-1, FloodPattern.FirstMismatch(recorder.Bytes));
-        Assert.Equal(["Eof", "Exited(exit code 7)", "Closed"], recorder.Kinds);
+        Assert.Equal(["Exited(exit code 7)", "Closed"], recorder.Kinds);
         Assert.True(recorder.ExitKnownAtCompletion);
         var status = await port.Exit;
         Assert.Equal((7, 7, (int?)null, false), (status.ExitCode, status.ErlangStatus, status.Signal, status.Success));
@@ -34,7 +34,7 @@ public sealed class PortReadingTests
         var error = Assert.IsType<PortExitException>(recorder.Error);
         Assert.Equal(3, error.Status.ExitCode);
         Assert.Equal("data\n", recorder.Text);
-        Assert.Equal("Exited(exit code 3)", recorder.Kinds[1]);
+        Assert.Equal("Exited(exit code 3)", recorder.Kinds[0]);
 
         var success = new PortRecorder(scope.Open(Sh("exit 0").WithExitValidation()));
         await success.Completed;
@@ -42,27 +42,50 @@ public sealed class PortReadingTests
     }
 
     [Fact(Timeout = 20000)]
-    public async Task Output_OversizedFrame_IsOnErrorAfterTheExitStatus()
+    public async Task Output_OversizedFrame_FailsAtOnce_WithoutWaitingForTheChild()
     {
         await using var scope = new PortScope();
-        // A {packet,1} header announcing 10 bytes where at most 4 are allowed; one good frame first.
-        var port = scope.Open(Sh("printf '\\002ok\\012abcdefghij'; exit 2").WithFraming(FrameFormat.LengthPrefixed(1, maxPacketSize: 4)));
+        // A {packet,1} header announcing 10 bytes where at most 4 are allowed; one good frame first;
+        // then the child stays alive: the port must not wait for it.
+        var port = scope.Open(Sh("printf '\\002ok\\012abcdefghij'; exec sleep 30").WithFraming(FrameFormat.LengthPrefixed(1, maxPacketSize: 4)));
         var recorder = new PortRecorder(port);
         await recorder.Completed;
-        Assert.IsType<PacketTooLargeException>(recorder.Error);
+        var error = Assert.IsType<PacketTooLargeException>(recorder.Error);
+        Assert.Equal((10L, 4L), (error.AnnouncedSize, error.Limit));
         Assert.Equal("ok", Text(Assert.Single(recorder.Packets).Payload));
-        Assert.Equal(["Eof", "Exited(exit code 2)"], recorder.Kinds.Take(2));
-        Assert.True(recorder.ExitKnownAtCompletion);
+        Assert.Equal(["Closed(" + error.Message + ")"], recorder.Kinds); // nothing else, no exit status
+        Assert.False(port.Exit.IsCompleted);
+        Assert.True(IsAlive(port.OsPid!.Value)); // not killed: its pipes are closed
     }
 
-    [Fact(Timeout = 20000)]
-    public async Task Output_TruncatedFrame_IsOnErrorAfterTheExitStatus()
+    [Theory(Timeout = 20000)]
+    [InlineData("\\200\\000\\000\\000", 0x80000000L)]
+    [InlineData("\\377\\377\\377\\377", 0xFFFFFFFFL)]
+    public async Task Output_HugeHeader_Packet4_FailsAtOnce_WithAnnouncedSizeAndLimit(string header, long announced)
     {
         await using var scope = new PortScope();
-        var recorder = new PortRecorder(scope.Open(Sh("printf '\\000\\012abc'").WithFraming(FrameFormat.LengthPrefixed(2))));
+        var port = scope.Open(Sh($"printf '{header}'; exec cat").WithFraming(FrameFormat.LengthPrefixed(4)));
+        var recorder = new PortRecorder(port);
         await recorder.Completed;
-        Assert.IsType<TruncatedFrameException>(recorder.Error);
-        Assert.Equal(["Eof", "Exited(exit code 0)"], recorder.Kinds.Take(2));
+        var error = Assert.IsType<PacketTooLargeException>(recorder.Error);
+        Assert.Equal((announced, (long)FrameFormat.DefaultMaxPacketSize), (error.AnnouncedSize, error.Limit));
+        // cat sees end of file on its input (the port's pipes are closed) and exits by itself.
+        Assert.Equal(0, (await port.Exit.WaitAsync(TestTimeout)).ExitCode);
+    }
+
+    [Theory(Timeout = 20000)]
+    [InlineData("\\000\\012abc", 10L, 3L, false)]  // a header promising 10 bytes, 3 arrive
+    [InlineData("\\000", 2L, 1L, true)]               // end of file inside the header
+    public async Task Output_TruncatedFrame_IsReportedBeforeTheExitStatus_ThenEndsNormally(string bytes, long expected, long received, bool inHeader)
+    {
+        await using var scope = new PortScope();
+        var recorder = new PortRecorder(scope.Open(Sh($"printf '\\000\\002ok{bytes}'; exit 4").WithFraming(FrameFormat.LengthPrefixed(2))));
+        await recorder.Completed;
+        Assert.Null(recorder.Error);
+        Assert.Equal("ok", Text(Assert.Single(recorder.Packets).Payload));
+        var truncated = Assert.IsType<PortTruncatedFrame>(recorder.Events.SkipWhile(e => e is PortData).First());
+        Assert.Equal(new PortTruncatedFrame(expected, received, inHeader), truncated);
+        Assert.Equal([truncated.ToString(), "Exited(exit code 4)", "Closed"], recorder.Kinds);
     }
 
     [Fact(Timeout = 20000)]

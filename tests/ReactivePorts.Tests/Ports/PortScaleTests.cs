@@ -116,6 +116,6 @@ public sealed class PortScaleTests(ITestOutputHelper output)
         Assert.Equal((-1, "exited, status unknown"), (status.ErlangStatus, status.ToString()));
         await recorder.Completed;
         Assert.Null(recorder.Error);
-        Assert.Equal(["Eof", "Exited(exited, status unknown)", "Closed"], recorder.Kinds);
+        Assert.Equal(["Exited(exited, status unknown)", "Closed"], recorder.Kinds);
     }
 }

@@ -147,15 +147,19 @@ public sealed class SpawnOptionsTests
         Assert.Null(recorder.Error);
         Assert.Equal(payloads.Select(p => p.Length), recorder.Packets.Select(p => p.Length));
         Assert.Equal(payloads[2], recorder.Packets[2].Payload.ToArray());
-        Assert.Equal(["Eof", "Exited(exit code 0)", "Closed"], recorder.Kinds);
+        Assert.Equal(["Exited(exit code 0)", "Closed"], recorder.Kinds);
     }
 
     [Fact]
-    public void WriteAsync_PayloadOverHeaderLimit_ThrowsSynchronously()
+    public void WriteAsync_PayloadOverHeaderLimit_ThrowsTooLarge_PortStaysUsable()
     {
         using var port = Port.SpawnExecutable("/bin/cat").WithFraming(FrameFormat.LengthPrefixed(1)).WithKillOnClose().Open();
-        var error = Assert.Throws<ArgumentException>(() => { _ = port.WriteAsync(new byte[256]); });
+        var error = Assert.Throws<PacketTooLargeException>(() => { _ = port.WriteAsync(new byte[256]); });
+        Assert.Equal((256L, 255L), (error.AnnouncedSize, error.Limit));
         Assert.Contains("256", error.Message);
+        Assert.Throws<PacketTooLargeException>(() => port.TryWrite(new byte[256]));
+        Assert.Throws<PacketTooLargeException>(() => port.Write(new byte[256]));
+        Assert.True(port.TryWrite(new byte[255]));
     }
 
     [Fact(Timeout = 20000)]
@@ -169,8 +173,8 @@ public sealed class SpawnOptionsTests
         Assert.Equal(
             [("abcd", LineEnding.NoEol), ("efgh", LineEnding.NoEol), ("ij", LineEnding.Eol), ("xy", LineEnding.Eol), ("last", LineEnding.NoEol)],
             packets);
-        // The flushed last line comes before eof.
-        Assert.IsType<PortEof>(recorder.Events.SkipWhile(e => e is PortData).First());
+        // The flushed last line comes before the exit status.
+        Assert.IsType<PortExited>(recorder.Events.SkipWhile(e => e is PortData).First());
     }
 
     [Fact]
@@ -179,8 +183,8 @@ public sealed class SpawnOptionsTests
         var twoFramings = Assert.Throws<InvalidOperationException>(() =>
             Port.SpawnExecutable("/bin/cat").WithFraming(FrameFormat.Line()).WithFraming(FrameFormat.LengthPrefixed(2)).Open());
         Assert.Contains("two framings", twoFramings.Message);
-        var marks = Assert.Throws<InvalidOperationException>(() => Port.SpawnExecutable("/bin/cat").WithBusyMarks(100, 200).Open());
-        Assert.Contains("low busy mark", marks.Message);
+        // Low above high: refused at the call (unlike Erlang, which accepts it).
+        Assert.Throws<ArgumentOutOfRangeException>(() => Port.SpawnExecutable("/bin/cat").WithBusyLimits(200, 100));
         var merged = Assert.Throws<InvalidOperationException>(() =>
             Port.SpawnExecutable("/bin/cat").WithStdio(false).WithStandardError(StandardErrorMode.MergeWithOutput).Open());
         Assert.Contains("nouse_stdio", merged.Message);
@@ -250,7 +254,7 @@ public sealed class SpawnOptionsTests
         await port.WriteAsync(Bytes("3\n"));
         await recorder.Completed;
         Assert.Empty(recorder.Packets);
-        Assert.Equal(["Eof", "Exited(exit code 3)", "Closed"], recorder.Kinds);
+        Assert.Equal(["Exited(exit code 3)", "Closed"], recorder.Kinds);
         Assert.True(recorder.ExitKnownAtCompletion);
     }
 
@@ -261,7 +265,7 @@ public sealed class SpawnOptionsTests
         var port = scope.Open(Sh("echo hi; exit 5").WithExitStatus(false));
         var recorder = new PortRecorder(port);
         await recorder.Completed;
-        Assert.Equal(["Eof", "Closed"], recorder.Kinds);
+        Assert.Equal(["Closed"], recorder.Kinds); // no eof event outside eof mode, as Erlang
         Assert.Equal(5, (await port.Exit.WaitAsync(TestTimeout)).ExitCode);
     }
 

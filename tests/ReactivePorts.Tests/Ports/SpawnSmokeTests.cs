@@ -21,7 +21,7 @@ public sealed class SpawnSmokeTests
         var all = await events.WaitAsync(TestTimeout);
         Assert.Equal(0, (await port.Exit).ExitCode);
         var kinds = all.Select(e => e.GetType().Name).Where(n => n != nameof(PortData)).ToList();
-        Assert.Equal([nameof(PortEof), nameof(PortExited), nameof(PortClosed)], kinds);
+        Assert.Equal([nameof(PortExited), nameof(PortClosed)], kinds);
     }
 
     [Fact(Timeout = 20000)]
@@ -39,7 +39,7 @@ public sealed class SpawnSmokeTests
         port.Output.Subscribe(_ => { }); // reading starts with the output's subscriber
         await done.Task.WaitAsync(TestTimeout);
         Assert.Equal(200000, bytes);
-        Assert.Equal(["Eof", "Exited(exit code 7)", "Closed"], events);
+        Assert.Equal(["Exited(exit code 7)", "Closed"], events);
     }
 
     [Fact(Timeout = 20000)]
@@ -47,7 +47,7 @@ public sealed class SpawnSmokeTests
     {
         var port = Port.Spawn("sh -c 'printf \"a\\nb\"; exit 3'").WithFraming(FrameFormat.Line()).Open();
         var events = await port.Output.ToEvents().ToList().ToTask().WaitAsync(TestTimeout);
-        Assert.Equal(["Data(Packet(1 B eol: 61))", "Data(Packet(1 B noeol: 62))", "Eof", "Exited(exit code 3)", "Closed"],
+        Assert.Equal(["Data(Packet(1 B eol: 61))", "Data(Packet(1 B noeol: 62))", "Exited(exit code 3)", "Closed"],
             events.Select(e => e.ToString()));
         Assert.Throws<InvalidOperationException>(() => port.Output.Subscribe(_ => { }));
     }

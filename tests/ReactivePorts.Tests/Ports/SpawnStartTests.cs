@@ -126,7 +126,7 @@ public sealed class SpawnStartTests : IDisposable
         await recorder.Completed;
         Assert.Equal(1004, recorder.Bytes.Length);
         Assert.EndsWith("tail", recorder.Text);
-        Assert.Equal(["Eof", "Exited(exit code 4)", "Closed"], recorder.Kinds);
+        Assert.Equal(["Exited(exit code 4)", "Closed"], recorder.Kinds);
     }
 
     [Fact]

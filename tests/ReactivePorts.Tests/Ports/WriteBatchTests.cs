@@ -68,7 +68,7 @@ public sealed class WriteBatchTests
         {
             string fifo = await MakeFifo(dir);
             var port = scope.Open(Sh("read -r _ < \"$0\"; exec cat", fifo)
-                .WithPipeSize(4096).WithBusyMarks(8192, 4096).WithFraming(FrameFormat.LengthPrefixed(2)));
+                .WithPipeSize(4096).WithBusyLimits(4096, 8192).WithFraming(FrameFormat.LengthPrefixed(2)));
             var received = new List<int>();
             var all = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             port.Output.Subscribe(p =>
@@ -141,7 +141,7 @@ public sealed class WriteBatchTests
     public async Task WriteBatchAsync_WaitingBatch_CanBeCanceled_NothingOfItIsSent()
     {
         await using var scope = new PortScope();
-        var port = scope.Open(Sh("exec sleep 30").WithPipeSize(4096).WithBusyMarks(8192, 4096));
+        var port = scope.Open(Sh("exec sleep 30").WithPipeSize(4096).WithBusyLimits(4096, 8192));
         port.WriteForced(new byte[4096 + 8192]);
         await port.Scheduler.Barrier();
         Assert.True(port.GetInfo().IsBusy);
@@ -161,7 +161,7 @@ public sealed class WriteBatchTests
         var port = scope.Open(Sh("exec sleep 30").WithFraming(FrameFormat.LengthPrefixed(1)));
         Assert.Throws<ArgumentNullException>(() => { _ = port.WriteBatchAsync(null!); });
         // One payload over {packet,1}'s 255-byte limit: the message names it, and nothing is sent.
-        var error = Assert.Throws<ArgumentException>(() => { _ = port.WriteBatchAsync([new byte[10], new byte[256]]); });
+        var error = Assert.Throws<PacketTooLargeException>(() => { _ = port.WriteBatchAsync([new byte[10], new byte[256]]); });
         Assert.Contains("256", error.Message);
         Assert.Contains("255", error.Message);
         Assert.True(port.WriteBatchAsync([]).IsCompletedSuccessfully);
@@ -231,7 +231,7 @@ public sealed class WriteBatchTests
     public async Task Close_FailsAWaitingBatch_WithObjectDisposed()
     {
         await using var scope = new PortScope();
-        var port = scope.Open(Sh("exec sleep 30").WithPipeSize(4096).WithBusyMarks(8192, 4096).WithKillOnClose());
+        var port = scope.Open(Sh("exec sleep 30").WithPipeSize(4096).WithBusyLimits(4096, 8192).WithKillOnClose());
         port.WriteForced(new byte[4096 + 8192]);
         await port.Scheduler.Barrier();
         var batch = port.WriteBatchAsync([new byte[10]]).AsTask();

@@ -47,7 +47,7 @@ internal sealed partial class SpawnDriver : PortDriver
         {
             InputPipeSize = Math.Max(0, Libc.GetPipeSize(_stdin));
             Context.Select(_stdin, PollEvents.None);
-            Context.EnableDirectOutput(_stdin, InputPipeSize);
+            Context.EnableDirectOutput(_stdin);
         }
         _watcher = new ChildWatcher(_child, Context);
         _watcher.Start();

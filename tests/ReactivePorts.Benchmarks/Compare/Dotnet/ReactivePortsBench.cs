@@ -83,7 +83,7 @@ internal sealed class ReactivePortsBench
         if (_zeroCopy) spec = spec.WithZeroCopy();
         if (_pipeSize is { } size) spec = spec.WithPipeSize(size);
         if (Environment.GetEnvironmentVariable("RP_BUSY_HIGH") is { } high) // experiments only
-            spec = spec.WithBusyMarks(long.Parse(high, System.Globalization.CultureInfo.InvariantCulture), long.Parse(high, System.Globalization.CultureInfo.InvariantCulture) / 2);
+            spec = spec.WithBusyLimits(long.Parse(high, System.Globalization.CultureInfo.InvariantCulture) / 2, long.Parse(high, System.Globalization.CultureInfo.InvariantCulture));
         return spec;
     }
 

@@ -27,6 +27,7 @@ public sealed class ChildReaperTests
         int watched = await ChildReaper.Loop.OnLoop(() => ChildReaper.Loop.RegistrationCount);
         loop.Dispose();
         await output.Task.WaitAsync(PortTestKit.TestTimeout);
+        await loop.Stopped.WaitAsync(PortTestKit.TestTimeout); // the watcher has handed the child over
         // The child runs on, now watched by the reaper's loop (not the default loop).
         Assert.True(PortTestKit.IsAlive(port.OsPid!.Value));
         Assert.False(port.Exit.IsCompleted);
