@@ -35,6 +35,7 @@ ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 log "building"
 gcc -O2 -Wall -Wextra -o c/pipebench c/pipebench.c || exit 1
 gcc -O2 -Wall -Wextra -pthread -o c/spawnbench c/spawnbench.c || exit 1
+gcc -O2 -Wall -Wextra -o c/framegen c/framegen.c || exit 1   # the one-way diagnostics' sender (FRAMEGEN)
 dotnet build -c Release ../ReactivePorts.Benchmarks.csproj -nologo -v q -clp:ErrorsOnly >&2 || exit 1
 RPB=../bin/Release/net10.0/ReactivePorts.Benchmarks.dll
 NET=(dotnet "$RPB" compare)
