@@ -29,7 +29,7 @@ public sealed partial class DriverContext
     /// for all of it: the loop takes the writers' gate as rarely as it can. Returns whether
     /// nothing is left to write.
     /// </summary>
-    private bool UpdateBusy(long queueSize = -1, bool drained = false)
+    private bool UpdateBusy(long queueSize = -1, bool drained = false, long handedOver = 0)
     {
         List<WaitingWrite>? admitted = null;
         List<Action>? ready = null;
@@ -37,6 +37,12 @@ public sealed partial class DriverContext
         lock (_writeGate)
         {
             if (queueSize >= 0) _queueBytes = queueSize;
+            if (handedOver > 0 && _segmentInFlight > 0)
+            {
+                long moved = Math.Min(handedOver, _segmentInFlight);
+                _segmentInFlight -= moved;
+                _drainingBytes -= moved;
+            }
             if (drained)
             {
                 _drainingBytes = 0;

@@ -21,6 +21,7 @@ public sealed partial class DriverContext
     }
 
     private PollWork? _drainWork;
+    private long _segmentInFlight; // of the segment OnInput is handling: bytes neither queued nor known written yet (guarded by _writeGate)
     private bool _inDrain;     // loop thread only
     private bool _drainAgain;  // loop thread only
 
@@ -66,9 +67,17 @@ public sealed partial class DriverContext
         {
             foreach (var segment in batch)
             {
-                if (_state == State.Closed) break;
-                // From here the segment is the driver's (written or queued): counted once, not twice.
-                lock (_writeGate) _drainingBytes -= segment.Length;
+                if (_state == State.Closed || _writeError is not null)
+                {
+                    // The input is dead (or the port gone): this can never be written, and close says so.
+                    lock (_writeGate) _drainingBytes -= segment.Length;
+                    _unwrittenBytes += segment.Length;
+                    continue;
+                }
+                // The segment counts as in flight until the driver has queued it (Enqueue moves it to
+                // the queue in one step) or written it (it leaves the count when OnInput returns), so
+                // the queue size is exact at every moment a writer looks.
+                lock (_writeGate) _segmentInFlight = segment.Length;
                 Interlocked.Add(ref _bytesWritten, segment.Length);
                 try
                 {
@@ -79,6 +88,13 @@ public sealed partial class DriverContext
                     // A driver that throws on input fails its port.
                     Finish(ex);
                 }
+                lock (_writeGate)
+                {
+                    _drainingBytes -= _segmentInFlight;
+                    _segmentInFlight = 0;
+                }
+                // The write of this very segment failed (EPIPE): none of it reached the descriptor.
+                if (_writeError is not null) _unwrittenBytes += segment.Length;
             }
         }
         batch.Clear();

@@ -7,14 +7,14 @@ public sealed partial class DriverContext
     public void Enqueue(ReadOnlyMemory<byte> data)
     {
         _queue.Enqueue(data);
-        SyncQueueSize();
+        SyncQueueSize(handedOver: data.Length);
     }
 
     /// <summary>Puts bytes at the front of the driver queue (Erlang's <c>driver_pushq</c>).</summary>
     public void PushFront(ReadOnlyMemory<byte> data)
     {
         _queue.PushFront(data);
-        SyncQueueSize();
+        SyncQueueSize(handedOver: data.Length);
     }
 
     /// <summary>Copies up to <paramref name="destination"/>.Length segments from the front of the queue (Erlang's <c>driver_peekq</c>); returns how many.</summary>
@@ -52,8 +52,13 @@ public sealed partial class DriverContext
     }
 
     /// <summary>Mirrors the driver queue for writers and re-evaluates busy, in one pass under the gate (loop thread).</summary>
-    private void SyncQueueSize(bool drained = false)
+    /// <remarks>
+    /// <paramref name="handedOver"/>: bytes of the segment being handed to the driver that it just
+    /// queued; they stop counting as in flight in the same pass as they start counting as queued, so
+    /// the queue size never drops for a moment in between.
+    /// </remarks>
+    private void SyncQueueSize(bool drained = false, long handedOver = 0)
     {
-        if (UpdateBusy(_queue.Size, drained)) OnQueueEmpty();
+        if (UpdateBusy(_queue.Size, drained, handedOver)) OnQueueEmpty();
     }
 }

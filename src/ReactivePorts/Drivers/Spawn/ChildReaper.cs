@@ -17,8 +17,14 @@ internal static class ChildReaper
         SpinDuration = TimeSpan.Zero, // reaping is never urgent: sleep in epoll, don't spin
     }));
 
+    // The children being watched, by pid (for monitoring and tests; changed on the reaper's loop).
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, byte> s_watching = new();
+
     /// <summary>The reaper's loop (for tests).</summary>
     internal static PollScheduler Loop => s_loop.Value;
+
+    /// <summary>Whether the reaper is watching the child with this pid.</summary>
+    internal static bool IsWatching(int pid) => s_watching.ContainsKey(pid);
 
     /// <summary>Watches <paramref name="child"/> until it is reaped, then calls <paramref name="onReaped"/> (on the reaper's thread) and closes its pidfd. Any thread.</summary>
     public static void Adopt(ChildProcess child, Action<ExitStatus>? onReaped)
@@ -29,7 +35,11 @@ internal static class ChildReaper
             child.Dispose();
             return;
         }
-        Loop.Post(static s => Loop.Select(s.child.PidFd!, PollEvents.Readable, new Watch(s.child, s.onReaped)), (child, onReaped));
+        Loop.Post(static s =>
+        {
+            s_watching.TryAdd(s.child.Pid, 0);
+            Loop.Select(s.child.PidFd!, PollEvents.Readable, new Watch(s.child, s.onReaped));
+        }, (child, onReaped));
     }
 
     private sealed class Watch(ChildProcess child, Action<ExitStatus>? onReaped) : IPollHandler
@@ -41,6 +51,10 @@ internal static class ChildReaper
             onReaped?.Invoke(status);
         }
 
-        public void OnStopped(PollRegistration registration) => child.Dispose();
+        public void OnStopped(PollRegistration registration)
+        {
+            s_watching.TryRemove(child.Pid, out _);
+            child.Dispose();
+        }
     }
 }

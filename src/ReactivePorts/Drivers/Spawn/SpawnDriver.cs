@@ -51,7 +51,13 @@ internal sealed partial class SpawnDriver : PortDriver
         }
         _watcher = new ChildWatcher(_child, Context);
         _watcher.Start();
-        if (_openStreams == 0) Context.DeliverEof(); // output-only: nothing to read, the exit ends it
+    }
+
+    protected internal override void OnProcessExit(ExitStatus status)
+    {
+        // A port with nothing to read (the child only reads) stays open, and writable, until it is
+        // closed or its child exits: the exit is its end of output.
+        if (_stdout is null && _stderr is null && _openStreams == 0) Context.DeliverEof();
     }
 
     protected internal override void OnReadable(SafeHandle handle)

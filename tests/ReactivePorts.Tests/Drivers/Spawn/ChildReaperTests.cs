@@ -24,18 +24,18 @@ public sealed class ChildReaperTests
         var output = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         port.Output.Subscribe(_ => { }, _ => output.TrySetResult(), () => output.TrySetResult());
         await loop.Barrier();
-        int watched = await ChildReaper.Loop.OnLoop(() => ChildReaper.Loop.RegistrationCount);
         loop.Dispose();
         await output.Task.WaitAsync(PortTestKit.TestTimeout);
         await loop.Stopped.WaitAsync(PortTestKit.TestTimeout); // the watcher has handed the child over
         // The child runs on, now watched by the reaper's loop (not the default loop).
         Assert.True(PortTestKit.IsAlive(port.OsPid!.Value));
         Assert.False(port.Exit.IsCompleted);
-        Assert.Equal(watched + 1, await ChildReaper.Loop.OnLoop(() => ChildReaper.Loop.RegistrationCount));
+        Assert.True(await ChildReaper.Loop.OnLoop(() => ChildReaper.IsWatching(port.OsPid.Value)));
         System.Diagnostics.Process.GetProcessById(port.OsPid.Value).Kill();
         var status = await port.Exit.WaitAsync(PortTestKit.TestTimeout);
         Assert.Equal(9, status.Signal);
         Assert.False(IsZombie(port.OsPid.Value));
+        Assert.False(await ChildReaper.Loop.OnLoop(() => ChildReaper.IsWatching(port.OsPid.Value)));
     }
 
     [Fact(Timeout = 20000)]
