@@ -12,8 +12,9 @@ internal static unsafe partial class Spawner
 {
     /// <summary>
     /// Starts <paramref name="info"/>: the child gets exactly the descriptors of its map (everything else is
-    /// closed, close-on-exec or not), every signal disposition at default, an empty signal mask, the
-    /// working directory and process group asked for. A pidfd is opened right away.
+    /// closed, close-on-exec or not), the signal dispositions of <see cref="SignalDispositions"/> (default,
+    /// except what this process ignores other than SIGPIPE), an empty signal mask, the working directory
+    /// and process group asked for. A pidfd is opened right away.
     /// </summary>
     /// <exception cref="PortSpawnException">posix_spawn failed: ENOENT, EACCES, ENOEXEC, E2BIG, ENOTDIR, ENOMEM, EAGAIN...</exception>
     /// <exception cref="ObjectDisposedException">A source descriptor of the map is already closed.</exception>
@@ -82,20 +83,15 @@ internal static unsafe partial class Spawner
 
     private static void SetAttributes(void* attributes, bool newProcessGroup)
     {
-        byte* all = stackalloc byte[Libc.SigSetSize];
+        byte* reset = stackalloc byte[Libc.SigSetSize];
         byte* none = stackalloc byte[Libc.SigSetSize];
-        Libc.SigFillSet(all);
+        Libc.SigEmptySet(reset);
         Libc.SigEmptySet(none);
-        // sigfillset leaves out glibc's two internal signals (32 SIGCANCEL, 33 SIGSETXID), and glibc 2.36's
-        // child sets those to SIG_IGN before exec unless they are in the default set, so every exec'd
-        // program would start with them ignored (measured: SigIgn 0x180000000). sigaddset refuses them;
-        // the bits are set directly (bit n-1 of a little-endian bitmap). Nothing in the parent can send
-        // them to the child between clone and exec: they go to the parent's own thread ids.
-        foreach (int internalSignal in (ReadOnlySpan<int>)[32, 33])
-            all[(internalSignal - 1) / 8] |= (byte)(1 << ((internalSignal - 1) % 8));
-        // Every disposition back to SIG_DFL, so an ignored SIGPIPE (the .NET runtime ignores it) does not
-        // survive the exec, and nothing the calling thread blocks stays blocked in the child.
-        Check(Libc.PosixSpawnAttrSetSigDefault(attributes, all), "posix_spawnattr_setsigdefault");
+        SignalDispositions.FillReset(reset);
+        // glibc's child then leaves every other signal as this process has it, with one adjustment exec
+        // would make anyway: a handler becomes SIG_DFL. So a signal ignored here stays ignored there, and
+        // nothing the calling thread blocks stays blocked.
+        Check(Libc.PosixSpawnAttrSetSigDefault(attributes, reset), "posix_spawnattr_setsigdefault");
         Check(Libc.PosixSpawnAttrSetSigMask(attributes, none), "posix_spawnattr_setsigmask");
         short flags = Libc.POSIX_SPAWN_SETSIGDEF | Libc.POSIX_SPAWN_SETSIGMASK;
         if (newProcessGroup)
