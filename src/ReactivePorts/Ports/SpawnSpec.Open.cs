@@ -45,7 +45,7 @@ public sealed partial record SpawnSpec
 
     private SpawnPlan Plan() => new(
         ResolveExecutable(), BuildArguments(), EnvironmentChanges, InheritEnvironment, WorkingDirectory, NewProcessGroup,
-        UseStdio, StandardErrorChoice ?? (UseStdio ? StandardErrorMode.Inherit : StandardErrorMode.Discard), Direction, PipeSize);
+        UseStdio, StandardErrorChoice ?? StandardErrorMode.Inherit, Direction, PipeSize);
 
     private void Validate()
     {

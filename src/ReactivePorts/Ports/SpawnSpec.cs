@@ -125,7 +125,12 @@ public sealed partial record SpawnSpec : PortSpec<SpawnSpec>
     public SpawnSpec WithExitWaitingForEof(bool waitForEof, TimeSpan? drainTimeout = null) =>
         With(Options with { ExitWaitsForEof = waitForEof, DrainTimeout = drainTimeout ?? Options.DrainTimeout });
 
-    /// <summary>Erlang's <c>nouse_stdio</c> (false): the child talks on fds 3 (input) and 4 (output); fds 0–2 are <c>/dev/null</c>.</summary>
+    /// <summary>
+    /// Erlang's <c>nouse_stdio</c> (false): the child reads the port's data on fd 3 and writes its own on
+    /// fd 4; fds 0 and 1 are <c>/dev/null</c> (unlike Erlang, which hands over this process's own), fd 2
+    /// follows <see cref="WithStandardError"/> as with stdio (inherited by default), and an input-only or
+    /// output-only port (<see cref="WithDirection"/>) gets only the one of fds 3 and 4 it uses.
+    /// </summary>
     [Pure]
     public SpawnSpec WithStdio(bool useStdio = true) => this with { UseStdio = useStdio };
 
@@ -133,7 +138,10 @@ public sealed partial record SpawnSpec : PortSpec<SpawnSpec>
     [Pure]
     public SpawnSpec WithStandardError(StandardErrorMode mode) => this with { StandardErrorChoice = mode };
 
-    /// <summary>Input-only or output-only (the unused side is <c>/dev/null</c>, never this process's stdio).</summary>
+    /// <summary>
+    /// Input-only or output-only. With stdio the unused one of fds 0 and 1 is <c>/dev/null</c> (never this
+    /// process's own); with nouse_stdio the unused one of fds 3 and 4 is not given to the child at all.
+    /// </summary>
     [Pure]
     public SpawnSpec WithDirection(PortDirection direction) => this with { Direction = direction };
 

@@ -187,18 +187,6 @@ public sealed class SpawnOptionsTests
     }
 
     [Fact(Timeout = 20000)]
-    public async Task WithStdio_False_TalksOnFds3And4_WithDevNullStdio()
-    {
-        await using var scope = new PortScope();
-        var port = scope.Open(Sh("fds=$(readlink /proc/$$/fd/0 /proc/$$/fd/1 /proc/$$/fd/2); echo \"$fds\" >&4; cat <&3 >&4").WithStdio(false));
-        var recorder = new PortRecorder(port);
-        await port.WriteAsync(Bytes("through 3 and 4\n"));
-        port.CompleteInput();
-        await recorder.Completed;
-        Assert.Equal("/dev/null\n/dev/null\n/dev/null\nthrough 3 and 4\n", recorder.Text);
-    }
-
-    [Fact(Timeout = 20000)]
     public async Task WithStandardError_Modes_RouteTheChildsStderr()
     {
         const string script = "echo out; echo err >&2";
