@@ -72,10 +72,15 @@ public sealed partial record SpawnSpec : PortSpec<SpawnSpec>
         return this with { Arguments = Arguments.Add(argument.ToArray()) };
     }
 
-    /// <summary>Sets argv[0] (by default the executable path, as Erlang's <c>arg0</c>).</summary>
-    /// <exception cref="ArgumentException">It contains a NUL character.</exception>
+    /// <summary>Sets argv[0] (by default the executable path, as Erlang's <c>arg0</c>); passed as UTF-8.</summary>
+    /// <exception cref="ArgumentException">It contains a NUL character, or the spec is a shell command (Erlang refuses <c>arg0</c> with <c>spawn</c> too).</exception>
     [Pure]
-    public SpawnSpec WithArg0(string arg0) => this with { Arg0 = SpawnStartInfo.Encode(arg0, nameof(arg0)) };
+    public SpawnSpec WithArg0(string arg0)
+    {
+        ArgumentNullException.ThrowIfNull(arg0);
+        RequireExecutable(nameof(WithArg0));
+        return this with { Arg0 = SpawnStartInfo.Encode(arg0, nameof(arg0)) };
+    }
 
     /// <summary>Sets an environment variable; a null value removes it; an empty string is a value.</summary>
     /// <exception cref="ArgumentException">The name is empty or contains '=' or NUL, or the value contains NUL.</exception>

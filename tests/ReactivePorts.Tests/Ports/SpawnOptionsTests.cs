@@ -37,6 +37,14 @@ public sealed class SpawnOptionsTests
         Assert.Throws<ArgumentException>(() => Port.Spawn("echo").WithArguments("x"));
     }
 
+    [Fact]
+    public void WithArg0_ShellCommand_ThrowsArgumentException()
+    {
+        // Erlang refuses arg0 with {spawn, Command} (badarg): the shell's argv[0] is not the command's.
+        var error = Assert.Throws<ArgumentException>(() => Port.Spawn("echo hi").WithArg0("renamed"));
+        Assert.Contains("WithArg0", error.Message);
+    }
+
     [Fact(Timeout = 20000)]
     public async Task WithArg0_SetsArgvZero_NotTheProgramRun()
     {
