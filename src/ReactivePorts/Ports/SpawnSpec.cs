@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Diagnostics.Contracts;
+using System.Text;
 using ReactivePorts.Drivers;
 using ReactivePorts.Framing;
 using ReactivePorts.Polling;
@@ -27,6 +28,9 @@ public sealed partial record SpawnSpec : PortSpec<SpawnSpec>
 
     internal string? Executable { get; init; }
 
+    /// <summary>The executable as given in bytes (<see cref="Port.SpawnExecutable(ReadOnlySpan{byte})"/>); <see cref="Executable"/> then shows it.</summary>
+    internal byte[]? ExecutableBytes { get; init; }
+
     internal ImmutableList<byte[]> Arguments { get; init; } = [];
 
     internal byte[]? Arg0 { get; init; }
@@ -36,6 +40,8 @@ public sealed partial record SpawnSpec : PortSpec<SpawnSpec>
     internal bool InheritEnvironment { get; init; } = true;
 
     internal string? WorkingDirectory { get; init; }
+
+    internal byte[]? WorkingDirectoryBytes { get; init; }
 
     internal bool SearchPath { get; init; }
 
@@ -82,6 +88,16 @@ public sealed partial record SpawnSpec : PortSpec<SpawnSpec>
         return this with { Arg0 = SpawnStartInfo.Encode(arg0, nameof(arg0)) };
     }
 
+    /// <summary>Sets argv[0] as raw bytes (not necessarily UTF-8).</summary>
+    /// <exception cref="ArgumentException">The bytes contain a NUL, or the spec is a shell command (Erlang refuses <c>arg0</c> with <c>spawn</c> too).</exception>
+    [Pure]
+    public SpawnSpec WithArg0(ReadOnlySpan<byte> arg0)
+    {
+        RequireExecutable(nameof(WithArg0));
+        if (arg0.Contains((byte)0)) throw new ArgumentException("arg0 cannot contain a NUL byte.", nameof(arg0));
+        return this with { Arg0 = arg0.ToArray() };
+    }
+
     /// <summary>Sets an environment variable; a null value removes it; an empty string is a value.</summary>
     /// <exception cref="ArgumentException">The name is empty or contains '=' or NUL, or the value contains NUL.</exception>
     [Pure]
@@ -106,7 +122,17 @@ public sealed partial record SpawnSpec : PortSpec<SpawnSpec>
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (path.Contains('\0')) throw new ArgumentException("A path cannot contain NUL.", nameof(path));
-        return this with { WorkingDirectory = path };
+        return this with { WorkingDirectory = path, WorkingDirectoryBytes = null };
+    }
+
+    /// <summary>Sets the child's working directory as raw bytes, for names that are not UTF-8 (a relative one is resolved at open).</summary>
+    /// <exception cref="ArgumentException">The path is empty or contains NUL.</exception>
+    [Pure]
+    public SpawnSpec WithWorkingDirectory(ReadOnlySpan<byte> path)
+    {
+        if (path.IsEmpty) throw new ArgumentException("A path cannot be empty.", nameof(path));
+        if (path.Contains((byte)0)) throw new ArgumentException("A path cannot contain NUL.", nameof(path));
+        return this with { WorkingDirectory = Encoding.UTF8.GetString(path), WorkingDirectoryBytes = path.ToArray() };
     }
 
     /// <summary>Searches PATH for a bare executable name at open (off by default: only the path given is run).</summary>

@@ -5,8 +5,19 @@ namespace ReactivePorts.Spawning;
 
 /// <summary>
 /// Starts processes with glibc's posix_spawn (vfork semantics: cheap from a large parent, and no managed
-/// code runs between fork and exec). Every start failure comes back synchronously as posix_spawn's
-/// return value and is thrown as a <see cref="PortSpawnException"/>; nothing is written to any stderr.
+/// code runs between fork and exec). Every start failure is synchronous and thrown as a
+/// <see cref="PortSpawnException"/> naming its stage; nothing is written to any stderr:
+/// <list type="number">
+/// <item><see cref="PortSpawnStage.Executable"/>: first, access(executable, X_OK), Erlang's open-time
+/// check (missing → ENOENT, not executable → EACCES). A directory passes it, as in Erlang.</item>
+/// <item>Then posix_spawn, whose return value is the errno of the chdir or the exec in the child. With
+/// a working directory and a path-kind errno, the directory is looked at after the fact (open
+/// O_PATH|O_DIRECTORY and access X_OK): if it is unusable the failure is
+/// <see cref="PortSpawnStage.WorkingDirectory"/>, otherwise (and always without one) it is
+/// <see cref="PortSpawnStage.Exec"/> with posix_spawn's errno (a directory → EACCES, no <c>#!</c> →
+/// ENOEXEC, E2BIG…).</item>
+/// </list>
+/// A file removed between the check and the exec is reported as Exec ENOENT, which is what happened.
 /// </summary>
 internal static unsafe partial class Spawner
 {
@@ -16,12 +27,14 @@ internal static unsafe partial class Spawner
     /// except what this process ignores other than SIGPIPE), an empty signal mask, the working directory
     /// and process group asked for. A pidfd is opened right away.
     /// </summary>
-    /// <exception cref="PortSpawnException">posix_spawn failed: ENOENT, EACCES, ENOEXEC, E2BIG, ENOTDIR, ENOMEM, EAGAIN...</exception>
+    /// <exception cref="PortSpawnException">The executable check, the chdir or the exec failed (see the class remarks for the stages).</exception>
     /// <exception cref="ObjectDisposedException">A source descriptor of the map is already closed.</exception>
     /// <exception cref="IOException">The child started but no pidfd could be opened (EMFILE); the child was killed and reaped.</exception>
     internal static ChildProcess Start(SpawnStartInfo info)
     {
         ArgumentNullException.ThrowIfNull(info);
+        int check = Libc.Access(info.ExecutableBytes, Libc.X_OK);
+        if (check < 0) throw PortSpawnException.ForExecutableCheck(-check, info.ExecutableBytes);
 
         var sources = new List<SafeFdHandle>(info.Fds.Count);
         var map = new List<(int Target, int Source)>(info.Fds.Count);
@@ -47,8 +60,11 @@ internal static unsafe partial class Spawner
             fileActions = NativeMemory.AllocZeroed(Libc.PosixSpawnFileActionsSize);
             Check(Libc.PosixSpawnFileActionsInit(fileActions), "posix_spawn_file_actions_init");
             actionsReady = true;
-            if (info.WorkingDirectory is { } directory)
-                Check(Libc.PosixSpawnFileActionsAddChdir(fileActions, directory), "posix_spawn_file_actions_addchdir_np");
+            if (info.WorkingDirectoryBytes is { } directory)
+            {
+                fixed (byte* path = Libc.CString(directory))
+                    Check(Libc.PosixSpawnFileActionsAddChdir(fileActions, path), "posix_spawn_file_actions_addchdir_np");
+            }
             foreach (FdAction action in FdPlan.Build(map))
                 Check(AddAction(fileActions, action), "posix_spawn_file_actions_add");
 
@@ -58,7 +74,9 @@ internal static unsafe partial class Spawner
             SetAttributes(attributes, info.NewProcessGroup);
 
             block = MarshalArgvEnvp(info, out byte** argv, out byte** envp);
-            int error = Libc.PosixSpawn(out int pid, info.Executable, fileActions, attributes, argv, envp);
+            int error, pid;
+            fixed (byte* path = Libc.CString(info.ExecutableBytes))
+                error = Libc.PosixSpawn(out pid, path, fileActions, attributes, argv, envp);
             if (error != 0) throw StartFailure(error, info);
             return Track(pid, info.NewProcessGroup);
         }
