@@ -29,6 +29,18 @@ public sealed partial class Port
     }
 
     /// <summary>
+    /// As <see cref="SpawnExecutable(string)"/>, with the path as raw bytes, for file names that are not
+    /// UTF-8 (argv[0] defaults to the same bytes; <see cref="SpawnSpec.Name"/> shows them decoded).
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty or contains NUL.</exception>
+    public static SpawnSpec SpawnExecutable(ReadOnlySpan<byte> path)
+    {
+        if (path.IsEmpty) throw new ArgumentException("A path cannot be empty.", nameof(path));
+        if (path.Contains((byte)0)) throw new ArgumentException("A path cannot contain NUL.", nameof(path));
+        return new SpawnSpec(null, System.Text.Encoding.UTF8.GetString(path)) { ExecutableBytes = path.ToArray() };
+    }
+
+    /// <summary>
     /// A spec for a port on a driver of your own (or one loaded at run time): each open makes a
     /// driver with <paramref name="factory"/> and runs it through the same port core as spawned
     /// processes, with the same framing, busy marks, eof mode, flush, scheduler and Rx surface.

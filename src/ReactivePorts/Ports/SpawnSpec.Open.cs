@@ -44,8 +44,9 @@ public sealed partial record SpawnSpec
     }
 
     private SpawnPlan Plan() => new(
-        ResolveExecutable(), BuildArguments(), EnvironmentChanges, InheritEnvironment, WorkingDirectory, NewProcessGroup,
-        UseStdio, StandardErrorChoice ?? (UseStdio ? StandardErrorMode.Inherit : StandardErrorMode.Discard), Direction, PipeSize);
+        ResolveExecutable(), BuildArguments(), EnvironmentChanges, InheritEnvironment,
+        WorkingDirectoryBytes ?? (WorkingDirectory is null ? null : SpawnStartInfo.Encode(WorkingDirectory, "path")), NewProcessGroup,
+        UseStdio, StandardErrorChoice ?? StandardErrorMode.Inherit, Direction, PipeSize);
 
     private void Validate()
     {
@@ -54,16 +55,17 @@ public sealed partial record SpawnSpec
             throw new InvalidOperationException("Contradictory options: stderr merged into the output (MergeWithOutput) with nouse_stdio (WithStdio(false)).");
     }
 
-    private string ResolveExecutable()
+    private byte[] ResolveExecutable()
     {
-        if (ShellCommandLine is not null) return ShellCommand.Shell;
-        return SearchPath ? ExecutablePath.Search(Executable!) : ExecutablePath.Absolute(Executable!);
+        if (ShellCommandLine is not null) return SpawnStartInfo.Encode(ShellCommand.Shell, "command");
+        byte[] executable = ExecutableBytes ?? SpawnStartInfo.Encode(Executable!, "path");
+        return SearchPath ? ExecutablePath.Search(executable) : ExecutablePath.Absolute(executable);
     }
 
     private IReadOnlyList<byte[]> BuildArguments()
     {
         if (ShellCommandLine is not null) return [.. ShellCommand.Arguments(ShellCommandLine)];
-        var arg0 = Arg0 ?? SpawnStartInfo.Encode(Executable!, "executable");
+        var arg0 = Arg0 ?? ExecutableBytes ?? SpawnStartInfo.Encode(Executable!, "executable");
         return [arg0, .. Arguments];
     }
 

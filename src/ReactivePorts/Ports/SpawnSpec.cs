@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Diagnostics.Contracts;
+using System.Text;
 using ReactivePorts.Drivers;
 using ReactivePorts.Framing;
 using ReactivePorts.Polling;
@@ -27,6 +28,9 @@ public sealed partial record SpawnSpec : PortSpec<SpawnSpec>
 
     internal string? Executable { get; init; }
 
+    /// <summary>The executable as given in bytes (<see cref="Port.SpawnExecutable(ReadOnlySpan{byte})"/>); <see cref="Executable"/> then shows it.</summary>
+    internal byte[]? ExecutableBytes { get; init; }
+
     internal ImmutableList<byte[]> Arguments { get; init; } = [];
 
     internal byte[]? Arg0 { get; init; }
@@ -36,6 +40,8 @@ public sealed partial record SpawnSpec : PortSpec<SpawnSpec>
     internal bool InheritEnvironment { get; init; } = true;
 
     internal string? WorkingDirectory { get; init; }
+
+    internal byte[]? WorkingDirectoryBytes { get; init; }
 
     internal bool SearchPath { get; init; }
 
@@ -72,10 +78,25 @@ public sealed partial record SpawnSpec : PortSpec<SpawnSpec>
         return this with { Arguments = Arguments.Add(argument.ToArray()) };
     }
 
-    /// <summary>Sets argv[0] (by default the executable path, as Erlang's <c>arg0</c>).</summary>
-    /// <exception cref="ArgumentException">It contains a NUL character.</exception>
+    /// <summary>Sets argv[0] (by default the executable path, as Erlang's <c>arg0</c>); passed as UTF-8.</summary>
+    /// <exception cref="ArgumentException">It contains a NUL character, or the spec is a shell command (Erlang refuses <c>arg0</c> with <c>spawn</c> too).</exception>
     [Pure]
-    public SpawnSpec WithArg0(string arg0) => this with { Arg0 = SpawnStartInfo.Encode(arg0, nameof(arg0)) };
+    public SpawnSpec WithArg0(string arg0)
+    {
+        ArgumentNullException.ThrowIfNull(arg0);
+        RequireExecutable(nameof(WithArg0));
+        return this with { Arg0 = SpawnStartInfo.Encode(arg0, nameof(arg0)) };
+    }
+
+    /// <summary>Sets argv[0] as raw bytes (not necessarily UTF-8).</summary>
+    /// <exception cref="ArgumentException">The bytes contain a NUL, or the spec is a shell command (Erlang refuses <c>arg0</c> with <c>spawn</c> too).</exception>
+    [Pure]
+    public SpawnSpec WithArg0(ReadOnlySpan<byte> arg0)
+    {
+        RequireExecutable(nameof(WithArg0));
+        if (arg0.Contains((byte)0)) throw new ArgumentException("arg0 cannot contain a NUL byte.", nameof(arg0));
+        return this with { Arg0 = arg0.ToArray() };
+    }
 
     /// <summary>Sets an environment variable; a null value removes it; an empty string is a value.</summary>
     /// <exception cref="ArgumentException">The name is empty or contains '=' or NUL, or the value contains NUL.</exception>
@@ -101,7 +122,17 @@ public sealed partial record SpawnSpec : PortSpec<SpawnSpec>
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (path.Contains('\0')) throw new ArgumentException("A path cannot contain NUL.", nameof(path));
-        return this with { WorkingDirectory = path };
+        return this with { WorkingDirectory = path, WorkingDirectoryBytes = null };
+    }
+
+    /// <summary>Sets the child's working directory as raw bytes, for names that are not UTF-8 (a relative one is resolved at open).</summary>
+    /// <exception cref="ArgumentException">The path is empty or contains NUL.</exception>
+    [Pure]
+    public SpawnSpec WithWorkingDirectory(ReadOnlySpan<byte> path)
+    {
+        if (path.IsEmpty) throw new ArgumentException("A path cannot be empty.", nameof(path));
+        if (path.Contains((byte)0)) throw new ArgumentException("A path cannot contain NUL.", nameof(path));
+        return this with { WorkingDirectory = Encoding.UTF8.GetString(path), WorkingDirectoryBytes = path.ToArray() };
     }
 
     /// <summary>Searches PATH for a bare executable name at open (off by default: only the path given is run).</summary>
@@ -125,7 +156,12 @@ public sealed partial record SpawnSpec : PortSpec<SpawnSpec>
     public SpawnSpec WithExitWaitingForEof(bool waitForEof, TimeSpan? drainTimeout = null) =>
         With(Options with { ExitWaitsForEof = waitForEof, DrainTimeout = drainTimeout ?? Options.DrainTimeout });
 
-    /// <summary>Erlang's <c>nouse_stdio</c> (false): the child talks on fds 3 (input) and 4 (output); fds 0–2 are <c>/dev/null</c>.</summary>
+    /// <summary>
+    /// Erlang's <c>nouse_stdio</c> (false): the child reads the port's data on fd 3 and writes its own on
+    /// fd 4; fds 0 and 1 are <c>/dev/null</c> (unlike Erlang, which hands over this process's own), fd 2
+    /// follows <see cref="WithStandardError"/> as with stdio (inherited by default), and an input-only or
+    /// output-only port (<see cref="WithDirection"/>) gets only the one of fds 3 and 4 it uses.
+    /// </summary>
     [Pure]
     public SpawnSpec WithStdio(bool useStdio = true) => this with { UseStdio = useStdio };
 
@@ -133,7 +169,10 @@ public sealed partial record SpawnSpec : PortSpec<SpawnSpec>
     [Pure]
     public SpawnSpec WithStandardError(StandardErrorMode mode) => this with { StandardErrorChoice = mode };
 
-    /// <summary>Input-only or output-only (the unused side is <c>/dev/null</c>, never this process's stdio).</summary>
+    /// <summary>
+    /// Input-only or output-only. With stdio the unused one of fds 0 and 1 is <c>/dev/null</c> (never this
+    /// process's own); with nouse_stdio the unused one of fds 3 and 4 is not given to the child at all.
+    /// </summary>
     [Pure]
     public SpawnSpec WithDirection(PortDirection direction) => this with { Direction = direction };
 

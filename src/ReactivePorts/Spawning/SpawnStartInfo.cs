@@ -5,7 +5,7 @@ namespace ReactivePorts.Spawning;
 
 /// <summary>
 /// Everything needed to start one process, checked and frozen: an absolute executable path, argv and
-/// envp as bytes, an optional working directory, the child's descriptors, and whether the child leads a
+/// envp as bytes, an optional working directory (paths are bytes too), the child's descriptors, and whether the child leads a
 /// new process group. Strings become UTF-8; a NUL anywhere is refused here, before any process exists.
 /// </summary>
 internal sealed class SpawnStartInfo
@@ -41,16 +41,29 @@ internal sealed class SpawnStartInfo
         IEnumerable<KeyValuePair<int, SpawnFd>> fds,
         string? workingDirectory = null,
         bool newProcessGroup = false)
+        : this(Encode(executable, nameof(executable)), arguments, environment, fds,
+            workingDirectory is null ? null : Encode(workingDirectory, nameof(workingDirectory)), newProcessGroup)
+    {
+    }
+
+    /// <summary>As the other constructors, with the paths as bytes (file names need not be UTF-8).</summary>
+    internal SpawnStartInfo(
+        byte[] executable,
+        IEnumerable<byte[]> arguments,
+        EnvironmentBlock environment,
+        IEnumerable<KeyValuePair<int, SpawnFd>> fds,
+        byte[]? workingDirectory,
+        bool newProcessGroup)
     {
         ArgumentNullException.ThrowIfNull(executable);
         ArgumentNullException.ThrowIfNull(arguments);
         ArgumentNullException.ThrowIfNull(environment);
         ArgumentNullException.ThrowIfNull(fds);
 
-        RejectNul(executable, nameof(executable));
-        if (!executable.StartsWith('/'))
-            throw new ArgumentException($"The executable path must be absolute, not '{executable}'.", nameof(executable));
-        Executable = executable;
+        if (executable.AsSpan().Contains((byte)0)) throw new ArgumentException("A path cannot contain a NUL character.", nameof(executable));
+        if (executable.Length == 0 || executable[0] != (byte)'/')
+            throw new ArgumentException($"The executable path must be absolute, not '{Encoding.UTF8.GetString(executable)}'.", nameof(executable));
+        ExecutableBytes = (byte[])executable.Clone();
 
         _arguments = CopyChecked(arguments, nameof(arguments));
         if (_arguments.Length == 0) throw new ArgumentException("argv needs at least argv[0].", nameof(arguments));
@@ -68,16 +81,19 @@ internal sealed class SpawnStartInfo
 
         if (workingDirectory is not null)
         {
-            RejectNul(workingDirectory, nameof(workingDirectory));
+            if (workingDirectory.AsSpan().Contains((byte)0)) throw new ArgumentException("The value cannot contain a NUL character.", nameof(workingDirectory));
             if (workingDirectory.Length == 0) throw new ArgumentException("The working directory cannot be empty.", nameof(workingDirectory));
-            WorkingDirectory = ExecutablePath.Absolute(workingDirectory);
+            WorkingDirectoryBytes = ExecutablePath.Absolute(workingDirectory);
         }
 
         NewProcessGroup = newProcessGroup;
     }
 
-    /// <summary>The absolute path posix_spawn runs.</summary>
-    internal string Executable { get; }
+    /// <summary>The absolute path posix_spawn runs, as text (bytes that are not UTF-8 show as U+FFFD).</summary>
+    internal string Executable => Encoding.UTF8.GetString(ExecutableBytes);
+
+    /// <summary>The absolute path posix_spawn runs, exactly.</summary>
+    internal byte[] ExecutableBytes { get; }
 
     /// <summary>argv, including argv[0], without terminating NULs.</summary>
     internal IReadOnlyList<ReadOnlyMemory<byte>> Arguments => Array.ConvertAll(_arguments, a => (ReadOnlyMemory<byte>)a);
@@ -88,8 +104,11 @@ internal sealed class SpawnStartInfo
     /// <summary>The child's descriptors, by number in ascending order.</summary>
     internal ImmutableSortedDictionary<int, SpawnFd> Fds { get; }
 
-    /// <summary>The absolute directory the child starts in, or null to inherit the parent's.</summary>
-    internal string? WorkingDirectory { get; }
+    /// <summary>The absolute directory the child starts in, as text, or null to inherit the parent's.</summary>
+    internal string? WorkingDirectory => WorkingDirectoryBytes is { } bytes ? Encoding.UTF8.GetString(bytes) : null;
+
+    /// <summary>The absolute directory the child starts in, exactly, or null to inherit the parent's.</summary>
+    internal byte[]? WorkingDirectoryBytes { get; }
 
     /// <summary>Whether the child leads a new process group (its pgid is its pid).</summary>
     internal bool NewProcessGroup { get; }

@@ -41,19 +41,20 @@ internal static unsafe partial class Spawner
 
     /// <summary>
     /// posix_spawn cannot say whether the chdir or the exec failed; when a working directory was asked for
-    /// and the error is a path error, the directory is looked at (after the fact, not as a pre-check) to
-    /// name the right path.
+    /// and the error is a path error, the directory is looked at (after the fact, not as a pre-check): if
+    /// it cannot be opened as a directory or searched, the chdir failed, else the exec did.
     /// </summary>
     private static PortSpawnException StartFailure(int errno, SpawnStartInfo info)
     {
-        if (info.WorkingDirectory is { } directory
+        if (info.WorkingDirectoryBytes is { } directory
             && errno is Libc.ENOENT or Libc.ENOTDIR or Libc.EACCES or Libc.ELOOP or Libc.ENAMETOOLONG)
         {
             int probe = Libc.TryOpen(directory, Libc.O_PATH | Libc.O_DIRECTORY, 0, out SafeFdHandle? handle);
             handle?.Dispose();
-            if (probe < 0) return PortSpawnException.ForWorkingDirectory(errno, directory, info.Executable);
+            if (probe == 0) probe = Libc.Access(directory, Libc.X_OK);
+            if (probe < 0) return PortSpawnException.ForWorkingDirectory(errno, directory, info.ExecutableBytes);
         }
-        return PortSpawnException.ForExecutable(errno, info.Executable);
+        return PortSpawnException.ForExec(errno, info.ExecutableBytes);
     }
 
     /// <summary>Opens the pidfd of a just-started child.</summary>

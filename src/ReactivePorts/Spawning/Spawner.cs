@@ -5,22 +5,36 @@ namespace ReactivePorts.Spawning;
 
 /// <summary>
 /// Starts processes with glibc's posix_spawn (vfork semantics: cheap from a large parent, and no managed
-/// code runs between fork and exec). Every start failure comes back synchronously as posix_spawn's
-/// return value and is thrown as a <see cref="PortSpawnException"/>; nothing is written to any stderr.
+/// code runs between fork and exec). Every start failure is synchronous and thrown as a
+/// <see cref="PortSpawnException"/> naming its stage; nothing is written to any stderr:
+/// <list type="number">
+/// <item><see cref="PortSpawnStage.Executable"/>: first, access(executable, X_OK), Erlang's open-time
+/// check (missing → ENOENT, not executable → EACCES). A directory passes it, as in Erlang.</item>
+/// <item>Then posix_spawn, whose return value is the errno of the chdir or the exec in the child. With
+/// a working directory and a path-kind errno, the directory is looked at after the fact (open
+/// O_PATH|O_DIRECTORY and access X_OK): if it is unusable the failure is
+/// <see cref="PortSpawnStage.WorkingDirectory"/>, otherwise (and always without one) it is
+/// <see cref="PortSpawnStage.Exec"/> with posix_spawn's errno (a directory → EACCES, no <c>#!</c> →
+/// ENOEXEC, E2BIG…).</item>
+/// </list>
+/// A file removed between the check and the exec is reported as Exec ENOENT, which is what happened.
 /// </summary>
 internal static unsafe partial class Spawner
 {
     /// <summary>
     /// Starts <paramref name="info"/>: the child gets exactly the descriptors of its map (everything else is
-    /// closed, close-on-exec or not), every signal disposition at default, an empty signal mask, the
-    /// working directory and process group asked for. A pidfd is opened right away.
+    /// closed, close-on-exec or not), the signal dispositions of <see cref="SignalDispositions"/> (default,
+    /// except what this process ignores other than SIGPIPE), an empty signal mask, the working directory
+    /// and process group asked for. A pidfd is opened right away.
     /// </summary>
-    /// <exception cref="PortSpawnException">posix_spawn failed: ENOENT, EACCES, ENOEXEC, E2BIG, ENOTDIR, ENOMEM, EAGAIN...</exception>
+    /// <exception cref="PortSpawnException">The executable check, the chdir or the exec failed (see the class remarks for the stages).</exception>
     /// <exception cref="ObjectDisposedException">A source descriptor of the map is already closed.</exception>
     /// <exception cref="IOException">The child started but no pidfd could be opened (EMFILE); the child was killed and reaped.</exception>
     internal static ChildProcess Start(SpawnStartInfo info)
     {
         ArgumentNullException.ThrowIfNull(info);
+        int check = Libc.Access(info.ExecutableBytes, Libc.X_OK);
+        if (check < 0) throw PortSpawnException.ForExecutableCheck(-check, info.ExecutableBytes);
 
         var sources = new List<SafeFdHandle>(info.Fds.Count);
         var map = new List<(int Target, int Source)>(info.Fds.Count);
@@ -46,8 +60,11 @@ internal static unsafe partial class Spawner
             fileActions = NativeMemory.AllocZeroed(Libc.PosixSpawnFileActionsSize);
             Check(Libc.PosixSpawnFileActionsInit(fileActions), "posix_spawn_file_actions_init");
             actionsReady = true;
-            if (info.WorkingDirectory is { } directory)
-                Check(Libc.PosixSpawnFileActionsAddChdir(fileActions, directory), "posix_spawn_file_actions_addchdir_np");
+            if (info.WorkingDirectoryBytes is { } directory)
+            {
+                fixed (byte* path = Libc.CString(directory))
+                    Check(Libc.PosixSpawnFileActionsAddChdir(fileActions, path), "posix_spawn_file_actions_addchdir_np");
+            }
             foreach (FdAction action in FdPlan.Build(map))
                 Check(AddAction(fileActions, action), "posix_spawn_file_actions_add");
 
@@ -57,7 +74,9 @@ internal static unsafe partial class Spawner
             SetAttributes(attributes, info.NewProcessGroup);
 
             block = MarshalArgvEnvp(info, out byte** argv, out byte** envp);
-            int error = Libc.PosixSpawn(out int pid, info.Executable, fileActions, attributes, argv, envp);
+            int error, pid;
+            fixed (byte* path = Libc.CString(info.ExecutableBytes))
+                error = Libc.PosixSpawn(out pid, path, fileActions, attributes, argv, envp);
             if (error != 0) throw StartFailure(error, info);
             return Track(pid, info.NewProcessGroup);
         }
@@ -82,20 +101,15 @@ internal static unsafe partial class Spawner
 
     private static void SetAttributes(void* attributes, bool newProcessGroup)
     {
-        byte* all = stackalloc byte[Libc.SigSetSize];
+        byte* reset = stackalloc byte[Libc.SigSetSize];
         byte* none = stackalloc byte[Libc.SigSetSize];
-        Libc.SigFillSet(all);
+        Libc.SigEmptySet(reset);
         Libc.SigEmptySet(none);
-        // sigfillset leaves out glibc's two internal signals (32 SIGCANCEL, 33 SIGSETXID), and glibc 2.36's
-        // child sets those to SIG_IGN before exec unless they are in the default set, so every exec'd
-        // program would start with them ignored (measured: SigIgn 0x180000000). sigaddset refuses them;
-        // the bits are set directly (bit n-1 of a little-endian bitmap). Nothing in the parent can send
-        // them to the child between clone and exec: they go to the parent's own thread ids.
-        foreach (int internalSignal in (ReadOnlySpan<int>)[32, 33])
-            all[(internalSignal - 1) / 8] |= (byte)(1 << ((internalSignal - 1) % 8));
-        // Every disposition back to SIG_DFL, so an ignored SIGPIPE (the .NET runtime ignores it) does not
-        // survive the exec, and nothing the calling thread blocks stays blocked in the child.
-        Check(Libc.PosixSpawnAttrSetSigDefault(attributes, all), "posix_spawnattr_setsigdefault");
+        SignalDispositions.FillReset(reset);
+        // glibc's child then leaves every other signal as this process has it, with one adjustment exec
+        // would make anyway: a handler becomes SIG_DFL. So a signal ignored here stays ignored there, and
+        // nothing the calling thread blocks stays blocked.
+        Check(Libc.PosixSpawnAttrSetSigDefault(attributes, reset), "posix_spawnattr_setsigdefault");
         Check(Libc.PosixSpawnAttrSetSigMask(attributes, none), "posix_spawnattr_setsigmask");
         short flags = Libc.POSIX_SPAWN_SETSIGDEF | Libc.POSIX_SPAWN_SETSIGMASK;
         if (newProcessGroup)

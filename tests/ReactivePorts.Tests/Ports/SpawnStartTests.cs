@@ -29,7 +29,7 @@ public sealed class SpawnStartTests : IDisposable
     {
         string path = Path.Combine(_dir, "missing");
         var error = Assert.Throws<PortSpawnException>(() => Port.SpawnExecutable(path).Open());
-        Assert.Equal((2, "ENOENT", path), (error.Errno, error.ErrnoName, error.Path));
+        Assert.Equal((PortSpawnStage.Executable, 2, "ENOENT", path), (error.Stage, error.Errno, error.ErrnoName, error.Path));
         Assert.Contains(path, error.Message);
     }
 
@@ -38,14 +38,16 @@ public sealed class SpawnStartTests : IDisposable
     {
         string path = File("plain", "#!/bin/sh\n", Rw);
         var error = Assert.Throws<PortSpawnException>(() => Port.SpawnExecutable(path).Open());
-        Assert.Equal(("EACCES", path), (error.ErrnoName, error.Path));
+        Assert.Equal((PortSpawnStage.Executable, "EACCES", path), (error.Stage, error.ErrnoName, error.Path));
     }
 
     [Fact]
-    public void Open_Directory_ThrowsEacces()
+    public void Open_Directory_ThrowsEaccesAtExec()
     {
         var error = Assert.Throws<PortSpawnException>(() => Port.SpawnExecutable(_dir).Open());
-        Assert.Equal(("EACCES", _dir), (error.ErrnoName, error.Path));
+        // A directory passes the open-time check (search permission is X_OK), as in Erlang, and fails at exec.
+        Assert.Equal((PortSpawnStage.Exec, "EACCES", _dir), (error.Stage, error.ErrnoName, error.Path));
+        Assert.Contains("stage Exec", error.Message);
     }
 
     [Fact]
@@ -53,14 +55,14 @@ public sealed class SpawnStartTests : IDisposable
     {
         string path = File("noshebang", "echo hi\n", Rwx);
         var error = Assert.Throws<PortSpawnException>(() => Port.SpawnExecutable(path).Open());
-        Assert.Equal("ENOEXEC", error.ErrnoName);
+        Assert.Equal((PortSpawnStage.Exec, "ENOEXEC", path), (error.Stage, error.ErrnoName, error.Path));
     }
 
     [Fact]
     public void Open_ArgumentOver128KiB_ThrowsE2big()
     {
         var error = Assert.Throws<PortSpawnException>(() => Port.SpawnExecutable("/bin/echo").WithArguments(new string('x', 200 * 1024)).Open());
-        Assert.Equal(("E2BIG", "/bin/echo"), (error.ErrnoName, error.Path));
+        Assert.Equal((PortSpawnStage.Exec, "E2BIG", "/bin/echo"), (error.Stage, error.ErrnoName, error.Path));
     }
 
     [Fact]
@@ -68,10 +70,10 @@ public sealed class SpawnStartTests : IDisposable
     {
         string missing = Path.Combine(_dir, "nowhere");
         var enoent = Assert.Throws<PortSpawnException>(() => Port.SpawnExecutable("/bin/pwd").WithWorkingDirectory(missing).Open());
-        Assert.Equal(("ENOENT", missing), (enoent.ErrnoName, enoent.Path));
+        Assert.Equal((PortSpawnStage.WorkingDirectory, "ENOENT", missing), (enoent.Stage, enoent.ErrnoName, enoent.Path));
         string file = File("afile", "", Rw);
         var enotdir = Assert.Throws<PortSpawnException>(() => Port.SpawnExecutable("/bin/pwd").WithWorkingDirectory(file).Open());
-        Assert.Equal(("ENOTDIR", file), (enotdir.ErrnoName, enotdir.Path));
+        Assert.Equal((PortSpawnStage.WorkingDirectory, "ENOTDIR", file), (enotdir.Stage, enotdir.ErrnoName, enotdir.Path));
     }
 
     [Fact(Timeout = 20000)]

@@ -5,9 +5,10 @@ using ReactivePorts.Tests.Interop;
 namespace ReactivePorts.Tests.Spawning;
 
 /// <summary>
-/// A child starts with every signal disposition at its default and an empty mask, whatever the parent
-/// ignores or blocks. The .NET runtime of a dotnet child ignores SIGPIPE again on its own, so ignored
-/// dispositions are read from a non-.NET child (cat /proc/self/status shows cat's own).
+/// A child starts with an empty mask whatever the parent blocks, and with SIGPIPE at its default although
+/// the runtime ignores it here; other signals the host ignores pass on (SignalDispositionErlangTests). The
+/// .NET runtime of a dotnet child ignores SIGPIPE again on its own, so ignored dispositions are read from
+/// a non-.NET child (cat /proc/self/status shows cat's own).
 /// </summary>
 public class SpawnerSignalStateTests
 {

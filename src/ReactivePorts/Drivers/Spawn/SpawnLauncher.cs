@@ -7,6 +7,13 @@ namespace ReactivePorts.Drivers.Spawn;
 /// Starts a child for the spawn driver: makes the pipes, lays out the child's descriptors, calls
 /// <c>posix_spawn</c>, makes the parent's ends non-blocking, and builds the driver that owns them.
 /// </summary>
+/// <remarks>
+/// The child's descriptors: with stdio, 0 is the port's data (or /dev/null for an input-only port) and
+/// 1 the child's output (or /dev/null for an output-only port). With nouse_stdio, 0 and 1 are /dev/null
+/// and only the pipes the port uses are added: 3 (data to the child) unless input-only, 4 (the
+/// child's output) unless output-only. Fd 2 follows the standard-error mode in both layouts. Nothing
+/// else crosses exec.
+/// </remarks>
 internal static class SpawnLauncher
 {
     private const int DefaultReadBuffer = 64 * 1024;
@@ -35,9 +42,9 @@ internal static class SpawnLauncher
                 stdinWrite = write;
                 fds[inFd] = SpawnFd.Dup(read);
             }
-            else
+            else if (plan.UseStdio)
             {
-                fds[inFd] = SpawnFd.DevNull;
+                fds[inFd] = SpawnFd.DevNull; // fd 0 always exists; nouse_stdio adds only the fds it uses
             }
             if (plan.Direction != PortDirection.Out)
             {
@@ -47,7 +54,7 @@ internal static class SpawnLauncher
                 childOut = write;
                 fds[outFd] = SpawnFd.Dup(write);
             }
-            else
+            else if (plan.UseStdio)
             {
                 fds[outFd] = SpawnFd.DevNull;
             }

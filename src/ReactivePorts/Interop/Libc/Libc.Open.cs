@@ -43,6 +43,32 @@ internal static partial class Libc
         }
     }
 
+    [LibraryImport(Name, EntryPoint = "open", SetLastError = true)]
+    private static unsafe partial int OpenRaw(byte* path, int flags, int mode);
+
+    /// <summary>As <see cref="TryOpen(string, int, int, out SafeFdHandle?)"/>, on a path given as bytes (no NUL inside).</summary>
+    internal static unsafe int TryOpen(ReadOnlySpan<byte> path, int flags, int mode, out SafeFdHandle? handle)
+    {
+        fixed (byte* p = CString(path))
+        {
+            while (true)
+            {
+                int fd = OpenRaw(p, flags | O_CLOEXEC, mode);
+                if (fd >= 0)
+                {
+                    handle = new SafeFdHandle(fd);
+                    return 0;
+                }
+                int errno = LastErrno;
+                if (errno != EINTR)
+                {
+                    handle = null;
+                    return -errno;
+                }
+            }
+        }
+    }
+
     /// <summary>open(2) with O_CLOEXEC always added.</summary>
     /// <exception cref="IOException">open failed; the message names the path and errno.</exception>
     /// <exception cref="ArgumentException"><paramref name="path"/> contains a NUL character.</exception>

@@ -14,9 +14,12 @@ internal static unsafe partial class Libc
         POSIX_SPAWN_SETSIGMASK = 0x8, POSIX_SPAWN_SETSCHEDPARAM = 0x10, POSIX_SPAWN_SETSCHEDULER = 0x20,
         POSIX_SPAWN_SETSID = 0x80;
 
-    /// <summary>posix_spawn(3): 0 and the child's pid, or the error number of whatever failed before exec succeeded.</summary>
-    [LibraryImport(Name, EntryPoint = "posix_spawn", StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial int PosixSpawn(out int pid, string path, void* fileActions, void* attributes, byte** argv, byte** envp);
+    /// <summary>
+    /// posix_spawn(3): 0 and the child's pid, or the error number of whatever failed before exec succeeded.
+    /// <paramref name="path"/> is a NUL-terminated byte string (file names need not be UTF-8).
+    /// </summary>
+    [LibraryImport(Name, EntryPoint = "posix_spawn")]
+    internal static partial int PosixSpawn(out int pid, byte* path, void* fileActions, void* attributes, byte** argv, byte** envp);
 
     [LibraryImport(Name, EntryPoint = "posix_spawn_file_actions_init")]
     internal static partial int PosixSpawnFileActionsInit(void* fileActions);
@@ -35,9 +38,9 @@ internal static unsafe partial class Libc
     [LibraryImport(Name, EntryPoint = "posix_spawn_file_actions_addclose")]
     internal static partial int PosixSpawnFileActionsAddClose(void* fileActions, int fd);
 
-    /// <summary>Adds a chdir (glibc 2.29); glibc copies <paramref name="path"/>.</summary>
-    [LibraryImport(Name, EntryPoint = "posix_spawn_file_actions_addchdir_np", StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial int PosixSpawnFileActionsAddChdir(void* fileActions, string path);
+    /// <summary>Adds a chdir (glibc 2.29); glibc copies <paramref name="path"/>, a NUL-terminated byte string.</summary>
+    [LibraryImport(Name, EntryPoint = "posix_spawn_file_actions_addchdir_np")]
+    internal static partial int PosixSpawnFileActionsAddChdir(void* fileActions, byte* path);
 
     /// <summary>Closes every descriptor from <paramref name="lowFd"/> up, CLOEXEC or not (glibc 2.34, close_range).</summary>
     [LibraryImport(Name, EntryPoint = "posix_spawn_file_actions_addclosefrom_np")]

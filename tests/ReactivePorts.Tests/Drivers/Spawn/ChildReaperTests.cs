@@ -41,7 +41,7 @@ public sealed class ChildReaperTests
     [Fact(Timeout = 20000)]
     public async Task Adopt_KilledChild_ReapedWithItsStatus_NoZombie()
     {
-        var driver = SpawnLauncher.Start(new SpawnPlan("/bin/sleep", ["sleep"u8.ToArray(), "60"u8.ToArray()], [], true, null, false,
+        var driver = SpawnLauncher.Start(new SpawnPlan("/bin/sleep"u8.ToArray(), ["sleep"u8.ToArray(), "60"u8.ToArray()], [], true, null, false,
             true, StandardErrorMode.Inherit, PortDirection.Both, null));
         int pid = driver.Child.Pid;
         driver.ReleaseUnstarted();
