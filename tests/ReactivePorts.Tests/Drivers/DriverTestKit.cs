@@ -66,3 +66,19 @@ internal static class DriverTestKit
         return (left, right);
     }
 }
+
+/// <summary>Both ends of a non-blocking pipe, closed on dispose (an end already closed stays closed).</summary>
+internal sealed class PipeEnds : IDisposable
+{
+    public PipeEnds() => (Read, Write) = DriverTestKit.Pipe();
+
+    public SafeFdHandle Read { get; }
+
+    public SafeFdHandle Write { get; }
+
+    public void Dispose()
+    {
+        Read.Dispose();
+        Write.Dispose();
+    }
+}
