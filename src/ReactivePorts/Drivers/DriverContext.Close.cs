@@ -32,6 +32,7 @@ public sealed partial class DriverContext
             CompleteClose(0);
             return;
         }
+        ResetTimeslice();
         Guard(static d => d.OnFlush());
         if (_state == State.Closed) return;
         _closeTimer = Scheduler.Queue(static self =>

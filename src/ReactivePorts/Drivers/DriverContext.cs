@@ -77,6 +77,7 @@ public sealed partial class DriverContext : IPacketSink, ILoopShutdownListener
         _state = State.Starting;
         _driver.Attach(this);
         Scheduler.AddShutdownListener(this);
+        ResetTimeslice();
         Guard(static d => d.OnStart());
         if (_state == State.Starting && !_driver.UsesStartAcknowledgement) AcknowledgeStart();
     }
@@ -263,6 +264,7 @@ public sealed partial class DriverContext : IPacketSink, ILoopShutdownListener
     internal byte[] Control(int operation, ReadOnlySpan<byte> data, bool call)
     {
         if (_state == State.Closed) throw new ObjectDisposedException(PortObjectName, "The port is closed.");
+        ResetTimeslice();
         return call ? _driver.OnCall(operation, data) : _driver.OnControl(operation, data);
     }
 
@@ -273,10 +275,15 @@ public sealed partial class DriverContext : IPacketSink, ILoopShutdownListener
         Finish(reason);
     }
 
-    /// <summary>Closes the port after signalling eof (Erlang's <c>driver_failure_eof</c>).</summary>
+    /// <summary>
+    /// Signals eof and closes the port (Erlang's <c>driver_failure_eof</c>), unless the port was opened
+    /// in eof mode (<see cref="PortSpec{TSpec}.WithEofMode"/>): then eof is reported and the port stays
+    /// open until it is closed.
+    /// </summary>
     public void FailEof()
     {
         DeliverEof();
+        if (_options.StayOpenAfterEof && _framingError is null) return;
         Finish(_framingError);
     }
 
