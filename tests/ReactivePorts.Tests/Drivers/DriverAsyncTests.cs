@@ -35,12 +35,14 @@ public sealed class DriverAsyncTests : IDisposable
         var order = new ConcurrentQueue<string>();
         var releaseFirst = new ManualResetEventSlim();
         var done = DriverTestKit.Source<bool>();
+        var firstBegan = DriverTestKit.Source<bool>();
         int running = 0, overlap = 0;
 
         void Job(string name, bool wait)
         {
             if (Interlocked.Increment(ref running) > 1) Interlocked.Increment(ref overlap);
             order.Enqueue($"{name} begins");
+            firstBegan.TrySetResult(true);
             if (wait) releaseFirst.Wait(DriverTestKit.Timeout);
             order.Enqueue($"{name} ends");
             Interlocked.Decrement(ref running);
@@ -52,6 +54,7 @@ public sealed class DriverAsyncTests : IDisposable
             ctx.Async("key", () => Job("b", wait: false));
             ctx.Async("key", () => Job("c", wait: false), _ => done.TrySetResult(true));
         });
+        await firstBegan.Task.Within();
         await DriverTestKit.AssertPending(_loop, done.Task);
         Assert.Equal(["a begins"], order); // b waits for a, though the pool has idle threads
         releaseFirst.Set();

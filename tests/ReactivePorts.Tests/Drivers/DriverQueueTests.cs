@@ -74,6 +74,7 @@ public sealed class DriverQueueTests : IDisposable
 
         Assert.Equal(3L, await driver.RunAsync(port, ctx => ctx.QueueSize));
         Assert.True(port.GetInfo().IsOpen);
+        await driver.RunAsync(port, ctx => ctx.Dequeue(3)); // or the close would wait for a flush
     }
 
     [Fact(Timeout = 15000)]
@@ -110,6 +111,7 @@ public sealed class DriverQueueTests : IDisposable
 
         Assert.Equal(50L, await driver.RunAsync(port, ctx => ctx.QueueSize));
         Assert.Equal(50, port.GetInfo().QueueSize);
+        await driver.RunAsync(port, ctx => ctx.Dequeue(50));
     }
 
     [Fact(Timeout = 15000)]

@@ -53,12 +53,31 @@ public sealed class DriverTimerTests : IDisposable
         var driver = new DelegateDriver { WhenTimeout = _ => fired.TrySetResult(clock.ElapsedMilliseconds) };
         await using var port = await DriverTestKit.OpenAsync(_loop, driver);
 
-        await driver.RunAsync(port, ctx => ctx.SetTimer(TimeSpan.FromMilliseconds(20)));
-        await driver.RunAsync(port, ctx => ctx.SetTimer(TimeSpan.FromMilliseconds(300)));
+        await driver.RunAsync(port, ctx => ctx.SetTimer(TimeSpan.FromMilliseconds(400)));
+        await driver.RunAsync(port, ctx => ctx.SetTimer(TimeSpan.FromMilliseconds(30)));
 
-        Assert.True(await fired.Task.Within() >= 290);
-        await _loop.Barrier();
+        Assert.True(await fired.Task.Within() < 400); // the new time counts
+        await _loop.LoopDelay(TimeSpan.FromMilliseconds(500));
         Assert.Single(driver.Log, "timeout"); // one timer per port: the first never fires
+    }
+
+    [Fact(Timeout = 15000)]
+    public async Task SetTimer_TwiceInOneCallback_OnlyTheLaterTimeCounts()
+    {
+        var fired = DriverTestKit.Source<long>();
+        var clock = Stopwatch.StartNew();
+        var driver = new DelegateDriver { WhenTimeout = _ => fired.TrySetResult(clock.ElapsedMilliseconds) };
+        await using var port = await DriverTestKit.OpenAsync(_loop, driver);
+
+        await driver.RunAsync(port, ctx =>
+        {
+            ctx.SetTimer(TimeSpan.FromMilliseconds(10));
+            ctx.SetTimer(TimeSpan.FromMilliseconds(200));
+        });
+
+        Assert.True(await fired.Task.Within() >= 195);
+        await _loop.Barrier();
+        Assert.Single(driver.Log, "timeout");
     }
 
     [Fact(Timeout = 15000)]

@@ -13,6 +13,7 @@ namespace ReactivePorts.Tests.Drivers;
 internal sealed class PipeDriver(SafeHandle? source, SafeHandle? sink) : PortDriver
 {
     private readonly ConcurrentQueue<string> _results = new();
+    private readonly TaskCompletionSource _queueWouldBlock = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _inputCalls;
 
     public override string Name => "pipe";
@@ -27,6 +28,9 @@ internal sealed class PipeDriver(SafeHandle? source, SafeHandle? sink) : PortDri
     public IReadOnlyList<string> Results => _results.ToArray();
 
     public int InputCalls => Volatile.Read(ref _inputCalls);
+
+    /// <summary>Completes when a WriteQueue met a full descriptor (WouldBlock).</summary>
+    public Task QueueWouldBlock => _queueWouldBlock.Task;
 
     /// <summary>The handle, for tests that act inside a callback of their own.</summary>
     public DriverContext Handle => Context;
@@ -58,7 +62,12 @@ internal sealed class PipeDriver(SafeHandle? source, SafeHandle? sink) : PortDri
         Check("WriteOrQueue", Context.IO.WriteOrQueue(sink!, data));
     }
 
-    protected internal override void OnWritable(SafeHandle handle) => Check("WriteQueue", Context.IO.WriteQueue(handle));
+    protected internal override void OnWritable(SafeHandle handle)
+    {
+        var result = Context.IO.WriteQueue(handle);
+        Check("WriteQueue", result);
+        if (result.Status == IOStatus.WouldBlock) _queueWouldBlock.TrySetResult();
+    }
 
     /// <summary>Everything written: close the sink (through stop-select), so its reader sees end of file.</summary>
     protected internal override void OnInputEnd()
