@@ -82,6 +82,9 @@ internal sealed class VirtualPollBackend(TestScheduler clock) : IPollBackend
         return m < 0 ? n : n + m;
     }
 
+    // In-memory devices never block: O_NONBLOCK is how they always behave.
+    public int SetNonBlocking(int fd, bool nonBlocking) => VirtualFdTable.Find(fd) is null ? -Interop.Libc.EBADF : 0;
+
     public nint WriteGather(int fd, ReadOnlySpan<ReadOnlyMemory<byte>> segments)
     {
         if (VirtualFdTable.Find(fd) is not { } device) return -Interop.Libc.EBADF;

@@ -23,6 +23,28 @@ public sealed class DescriptorIO
 
     private IPollBackend Backend => _context.Scheduler.Backend;
 
+    /// <summary>
+    /// Makes <paramref name="handle"/> non-blocking (O_NONBLOCK), as every descriptor a driver
+    /// selects should be: a blocking read or write would stop the whole loop. The flag belongs to
+    /// the open file description, so it changes it for everyone who shares it (a descriptor handed
+    /// over by another process, say): set it only on descriptors the driver owns.
+    /// </summary>
+    public IOResult SetNonBlocking(SafeHandle handle, bool nonBlocking = true)
+    {
+        ArgumentNullException.ThrowIfNull(handle);
+        bool added = false;
+        try
+        {
+            handle.DangerousAddRef(ref added);
+            int rc = Backend.SetNonBlocking(Fd(handle), nonBlocking);
+            return rc < 0 ? new IOResult(IOStatus.Failed, 0, -rc) : new IOResult(IOStatus.Done, 0, 0);
+        }
+        finally
+        {
+            if (added) handle.DangerousRelease();
+        }
+    }
+
     /// <summary>One read(2) into <paramref name="buffer"/>.</summary>
     public IOResult Read(SafeHandle handle, Span<byte> buffer)
     {

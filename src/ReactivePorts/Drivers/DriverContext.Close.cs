@@ -30,15 +30,19 @@ public sealed partial class DriverContext
         }
         if (done is not null) (_closeWaiters ??= new()).Add(done);
         if (_state == State.Closing) return;
+        bool started = _state == State.Open;
         _state = State.Closing;
         Volatile.Write(ref _flushWaiting, true);
         FailWaitingWriters(null);
         EndForUser(null);
+        // A driver that never acknowledged its start can be handed nothing: what waits is dropped.
+        if (!started) DropQueued();
         if (QueuedBytes == 0)
         {
             Finish(null);
             return;
         }
+        ResetTimeslice();
         Guard(static d => d.OnFlush());
         if (_state == State.Closed) return;
         _closeTimer = Scheduler.Queue(static self =>

@@ -81,6 +81,7 @@ public sealed partial class DriverContext
                 Interlocked.Add(ref _bytesWritten, segment.Length);
                 try
                 {
+                    ResetTimeslice();
                     _driver.OnInput(segment);
                 }
                 catch (Exception ex)

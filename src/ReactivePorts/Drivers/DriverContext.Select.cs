@@ -97,6 +97,7 @@ public sealed partial class DriverContext : IPollHandler
         ApplyInterest();
         if (_inputStarted) return;
         _inputStarted = true;
+        ReleaseHeld();
         if (_eofDeferred) DeliverEof();
         else if (!_options.ExitWaitsForEof && _state != State.Closed) ReportExitBeforeEof();
     }

@@ -16,7 +16,9 @@ public sealed partial class DriverContext
         _timer = Scheduler.Queue(static self =>
         {
             self._timer = null;
-            if (self._state != State.Closed) self.Guard(static d => d.OnTimeout());
+            if (self._state == State.Closed) return;
+            self.ResetTimeslice();
+            self.Guard(static d => d.OnTimeout());
         }, this, timeout);
     }
 
@@ -82,6 +84,7 @@ public sealed partial class DriverContext
                     if (key is not null && self._asyncByKey.TryGetValue(key, out var current) && current == task) self._asyncByKey.Remove(key);
                     if (self._state == State.Closed) return;
                     var error = task.Exception?.InnerException;
+                    self.ResetTimeslice();
                     if (completed is not null)
                     {
                         try { completed(error); }
@@ -102,7 +105,8 @@ public sealed partial class DriverContext
 
     /// <summary>
     /// Erlang's <c>erl_drv_consume_timeslice</c>: the driver says how much of its time slice
-    /// (1–100 %) it used; true means it should return soon and continue on a later readiness.
+    /// (1–100 %) it used since the callback began; true means it should return soon and continue on a
+    /// later readiness. Every callback starts with a whole slice.
     /// </summary>
     public bool ConsumeTimeslice(int percent)
     {

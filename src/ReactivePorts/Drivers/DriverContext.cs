@@ -25,6 +25,7 @@ public sealed partial class DriverContext : IPacketSink, ILoopShutdownListener
     private bool _ended;           // the user side has been told the port ended (sink.OnClosed): nothing more is delivered
     private bool _eofDelivered;    // end of output reached (the decoder was completed)
     private bool _eofReported;     // the eof event (eof mode) is out
+    private bool _endAtEof;        // FailEof: end at eof without waiting for an exit status
     private ExitStatus? _exit;
     private bool _exitDelivered;
     private bool _inputStarted;    // the first subscriber resumed reading
@@ -78,6 +79,7 @@ public sealed partial class DriverContext : IPacketSink, ILoopShutdownListener
         _state = State.Starting;
         _driver.Attach(this);
         Scheduler.AddShutdownListener(this);
+        ResetTimeslice();
         Guard(static d => d.OnStart());
         if (_state == State.Starting && !_driver.UsesStartAcknowledgement) AcknowledgeStart();
     }
@@ -161,7 +163,40 @@ public sealed partial class DriverContext : IPacketSink, ILoopShutdownListener
         // From the decoder, inside DeliverData or DeliverEof, which mark the thread as delivering.
         if (_ended) return;
         _bytesRead += packet.Length;
+        if (!_inputStarted)
+        {
+            Hold(packet);
+            return;
+        }
         _sink.OnPacket(packet);
+    }
+
+    // Packets a driver delivered before the output's first subscriber (from its start, a timer, async
+    // work): held, copied, until it subscribes, as eof is, so nothing is lost before it. Reading
+    // from descriptors waits for the subscriber anyway, so the hot path never comes here.
+    private List<Packet>? _held;
+
+    private void Hold(Packet packet) => (_held ??= new()).Add(new Packet(packet.Payload.ToArray(), packet.Line));
+
+    /// <summary>Delivers the held packets to the first subscriber, in order (loop thread).</summary>
+    private void ReleaseHeld()
+    {
+        if (_held is not { } held) return;
+        _held = null;
+        var previous = t_delivering;
+        t_delivering = this;
+        try
+        {
+            foreach (var packet in held)
+            {
+                if (_ended) break;
+                _sink.OnPacket(packet);
+            }
+        }
+        finally
+        {
+            t_delivering = previous;
+        }
     }
 
     /// <summary>The port whose packets are being delivered on this thread, if any (so a sink written to from <c>OnNext</c> can pause its source).</summary>
@@ -173,6 +208,11 @@ public sealed partial class DriverContext : IPacketSink, ILoopShutdownListener
     {
         if (_ended || _eofDelivered) return;
         _bytesRead += packet.Length;
+        if (!_inputStarted)
+        {
+            Hold(packet);
+            return;
+        }
         var previous = t_delivering;
         t_delivering = this;
         try
@@ -274,6 +314,7 @@ public sealed partial class DriverContext : IPacketSink, ILoopShutdownListener
     internal byte[] Control(int operation, ReadOnlySpan<byte> data, bool call)
     {
         if (_state == State.Closed) throw new ObjectDisposedException(PortObjectName, "The port is closed.");
+        ResetTimeslice();
         return call ? _driver.OnCall(operation, data) : _driver.OnControl(operation, data);
     }
 
@@ -284,15 +325,17 @@ public sealed partial class DriverContext : IPacketSink, ILoopShutdownListener
         Finish(reason);
     }
 
-    /// <summary>Closes the port after signalling eof (Erlang's <c>driver_failure_eof</c>): the last line is delivered, then the output completes.</summary>
+    /// <summary>
+    /// Signals eof and ends the port (Erlang's <c>driver_failure_eof</c>): the last line is delivered
+    /// and the output completes without waiting for an exit status; in eof mode
+    /// (<see cref="PortSpec{TSpec}.WithEofMode"/>) eof is reported and the port stays open until closed.
+    /// Held, like any eof, until the output's first subscriber.
+    /// </summary>
     public void FailEof()
     {
-        if (!_eofDelivered && !_ended)
-        {
-            _inputStarted = true; // nothing more will come: no reason to hold eof back
-            DeliverEof();
-        }
-        Finish(null);
+        _endAtEof = true;
+        if (!_eofDelivered) DeliverEof();
+        else TryFinish();
     }
 
     /// <summary>Closes the port with an OS error (Erlang's <c>driver_failure_posix</c>): subscribers get an <see cref="IOException"/> naming the errno.</summary>
@@ -308,12 +351,12 @@ public sealed partial class DriverContext : IPacketSink, ILoopShutdownListener
         if (_ended || !_eofDelivered) return;
         if (_options.HasExitStatus)
         {
-            if (_exit is not { } status) return;
-            if (!_exitDelivered)
+            if (_exit is { } status && !_exitDelivered)
             {
                 _exitDelivered = true;
                 _sink.OnExited(status);
             }
+            if (!_exitDelivered && !_endAtEof) return;
         }
         if (_options.StayOpenAfterEof)
         {

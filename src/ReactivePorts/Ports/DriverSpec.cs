@@ -38,7 +38,8 @@ public sealed record DriverSpec : PortSpec<DriverSpec>
         Options.Validate();
         var loop = LoopToOpenOn();
         var driver = _factory() ?? throw new InvalidOperationException("The driver factory returned null.");
-        var port = new Port(loop, driver, Options, NameOverride ?? driver.Name);
+        // A driver with a process of its own reports its exit as a spawned child does (Erlang's order).
+        var port = new Port(loop, driver, Options with { HasExitStatus = driver.Process is not null }, NameOverride ?? driver.Name);
         port.Start();
         return port;
     }

@@ -29,9 +29,23 @@ public readonly struct ExitStatus : IEquatable<ExitStatus>
     /// <summary>The status of a child that exited but whose status could not be collected (ECHILD).</summary>
     public static ExitStatus Unknown => default;
 
-    internal static ExitStatus Exited(int code) => new(Kind.Exited, code, coreDumped: false);
+    /// <summary>A process that exited with <paramref name="code"/> (for drivers that run a process of their own and report it).</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="code"/> is not 0–255.</exception>
+    public static ExitStatus Exited(int code)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(code);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(code, 255);
+        return new(Kind.Exited, code, coreDumped: false);
+    }
 
-    internal static ExitStatus Signaled(int signal, bool coreDumped = false) => new(Kind.Signaled, signal, coreDumped);
+    /// <summary>A process killed by <paramref name="signal"/> (for drivers that run a process of their own and report it).</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="signal"/> is not 1–127.</exception>
+    public static ExitStatus Signaled(int signal, bool coreDumped = false)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(signal, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(signal, 127);
+        return new(Kind.Signaled, signal, coreDumped);
+    }
 
     /// <summary>The exit code (0–255) if the process exited normally, otherwise null.</summary>
     public int? ExitCode => _kind == Kind.Exited ? _value : null;

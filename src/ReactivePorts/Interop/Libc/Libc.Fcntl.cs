@@ -15,6 +15,26 @@ internal static partial class Libc
     [LibraryImport(Name, EntryPoint = "fcntl", SetLastError = true)]
     private static partial int FcntlRaw(SafeFdHandle fd, int cmd, int arg);
 
+    [LibraryImport(Name, EntryPoint = "fcntl", SetLastError = true)]
+    private static partial int FcntlRaw(int fd, int cmd, int arg);
+
+    /// <summary>Sets or clears O_NONBLOCK on a raw descriptor (the caller holds a reference on its handle); 0 or -errno.</summary>
+    internal static int SetNonBlocking(int fd, bool nonBlocking)
+    {
+        int flags;
+        while ((flags = FcntlRaw(fd, F_GETFL, 0)) < 0)
+        {
+            if (LastErrno != EINTR) return -LastErrno;
+        }
+        int wanted = nonBlocking ? flags | O_NONBLOCK : flags & ~O_NONBLOCK;
+        if (wanted == flags) return 0;
+        while (FcntlRaw(fd, F_SETFL, wanted) < 0)
+        {
+            if (LastErrno != EINTR) return -LastErrno;
+        }
+        return 0;
+    }
+
     /// <summary>fcntl with an int argument, retrying EINTR. Returns the result (≥ 0) or -errno.</summary>
     internal static int Fcntl(SafeFdHandle fd, int cmd, int arg = 0)
     {

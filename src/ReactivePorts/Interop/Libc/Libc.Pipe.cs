@@ -11,7 +11,7 @@ internal static unsafe partial class Libc
     /// <summary>
     /// A close-on-exec pipe. With <paramref name="nonBlocking"/> both ends are O_NONBLOCK; since that
     /// flag lives on the open file description (shared by every dup), an end that will become a
-    /// child's stdio is made blocking and the parent's end is switched with <see cref="SetNonBlocking"/>.
+    /// child's stdio is made blocking and the parent's end is switched with <see cref="SetNonBlocking(SafeFdHandle, bool)"/>.
     /// </summary>
     /// <exception cref="IOException">pipe2 failed (EMFILE, ENFILE).</exception>
     internal static (SafeFdHandle Read, SafeFdHandle Write) Pipe(bool nonBlocking = false)

@@ -13,6 +13,8 @@ internal sealed unsafe partial class EpollBackend
     public nint Read(int fd, Span<byte> first, Span<byte> second, Span<byte> third) =>
         second.IsEmpty && third.IsEmpty ? Libc.Read(fd, first) : Libc.ReadV(fd, first, second, third);
 
+    public int SetNonBlocking(int fd, bool nonBlocking) => Libc.SetNonBlocking(fd, nonBlocking);
+
     public nint Write(int fd, ReadOnlySpan<byte> first, ReadOnlySpan<byte> second)
     {
         if (first.IsEmpty) return Libc.Write(fd, second);

@@ -53,6 +53,9 @@ internal interface IPollBackend : IDisposable
     /// <summary>Writes <paramref name="segments"/> in order, gathered (at most 64); returns the byte count written or -errno. Any thread.</summary>
     nint WriteGather(int fd, ReadOnlySpan<ReadOnlyMemory<byte>> segments);
 
+    /// <summary>Sets or clears O_NONBLOCK on <paramref name="fd"/>; 0 or -errno. Any thread.</summary>
+    int SetNonBlocking(int fd, bool nonBlocking);
+
     /// <summary>Called by the loop after every iteration with the timestamp of its earliest timer (or null), so a virtual pump can schedule the next one.</summary>
     void OnIdle(long? nextDue);
 }
