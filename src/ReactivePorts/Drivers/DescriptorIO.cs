@@ -111,29 +111,45 @@ public sealed class DescriptorIO
     {
         ArgumentNullException.ThrowIfNull(handle);
         long total = 0;
-        bool added = false;
         try
         {
-            handle.DangerousAddRef(ref added);
-            int fd = Fd(handle);
-            while (_context.QueueSize > 0)
+            while (_context.QueueSize > 0 && !handle.IsClosed)
             {
                 int count = _context.PeekQueue(_peek);
-                nint n;
-                do n = count == 1 ? Backend.Write(fd, _peek[0].Span, default) : Backend.WriteGather(fd, _peek.AsSpan(0, count));
-                while (n == -Libc.EINTR);
+                nint n = WriteGathered(handle, count);
                 if (n < 0) return WriteResult(n, total);
+                // Dequeued with no reference held on the handle: emptying the queue can complete a
+                // close, whose stop_select may close the handle at once (a Socket's Dispose waits
+                // for every reference to go, and would wait forever for one held up the stack).
                 _context.Dequeue(n);
                 total += n;
             }
         }
         finally
         {
-            if (added) handle.DangerousRelease();
             _peek.AsSpan().Clear();
         }
         _context.ChangeInterest(handle, add: Polling.PollEvents.None, remove: Polling.PollEvents.Writable);
         return new IOResult(IOStatus.Done, total, 0);
+    }
+
+    /// <summary>One gathered write of the first <paramref name="count"/> peeked segments, holding a reference on the handle for the call only.</summary>
+    private nint WriteGathered(SafeHandle handle, int count)
+    {
+        bool added = false;
+        try
+        {
+            handle.DangerousAddRef(ref added);
+            int fd = Fd(handle);
+            nint n;
+            do n = count == 1 ? Backend.Write(fd, _peek[0].Span, default) : Backend.WriteGather(fd, _peek.AsSpan(0, count));
+            while (n == -Libc.EINTR);
+            return n;
+        }
+        finally
+        {
+            if (added) handle.DangerousRelease();
+        }
     }
 
     /// <summary>
@@ -155,45 +171,53 @@ public sealed class DescriptorIO
         var loop = _context.Scheduler;
         bool donate = !_context.IsZeroCopy;
         long total = 0;
+        // A reference on the handle is held for each read only, not while delivering: delivery
+        // runs user code and can end the port (a framing error, a subscriber that throws), whose
+        // stop_select may close the handle at once (see WriteQueue).
+        for (int reads = 0; reads < ReadsPerReadiness; reads++)
+        {
+            // The rest of a packet larger than a read goes straight into the packet (the kernel
+            // copies it once); what follows goes where any read goes: owned delivery reads into
+            // the loop's donation slabs (payloads are slices of the read, never copied), zero-copy
+            // into the loop's shared buffer.
+            var packet = _context.AssemblySpace;
+            Memory<byte> space, next = default;
+            if (donate) loop.GetDonationSpace(readSize, out space, out next);
+            else space = loop.GetReadBuffer(readSize).AsMemory(0, readSize);
+            nint n = ReadHolding(handle, packet.Span, space.Span, next.Span);
+            if (n <= 0) return ReadResult(n, total);
+            total += n;
+            int inPacket = Math.Min((int)n, packet.Length);
+            int rest = (int)n - inPacket;
+            if (donate && rest > 0) loop.CommitDonation(rest);
+            var ownership = donate ? ChunkOwnership.Donated : ChunkOwnership.Transient;
+            if (inPacket > 0) _context.CommitAssembly(inPacket, ownership);
+            if (rest > 0)
+            {
+                // A read that went on into the next slab is two chunks; a frame across them is put
+                // together by the decoder.
+                _context.DeliverData(space[..Math.Min(rest, space.Length)], ownership);
+                if (rest > space.Length) _context.DeliverData(next[..(rest - space.Length)], ownership);
+            }
+            // A short read drained the descriptor: skip the read that would only say EAGAIN.
+            if (n < packet.Length + space.Length + next.Length || _context.IsReadingPaused || !_context.IsSelected(handle)) break;
+        }
+        return new IOResult(IOStatus.Done, total, 0);
+    }
+
+    /// <summary>One read into up to three buffers, holding a reference on the handle for the call only.</summary>
+    private nint ReadHolding(SafeHandle handle, Span<byte> first, Span<byte> second, Span<byte> third)
+    {
         bool added = false;
         try
         {
             handle.DangerousAddRef(ref added);
-            int fd = Fd(handle);
-            for (int reads = 0; reads < ReadsPerReadiness; reads++)
-            {
-                // The rest of a packet larger than a read goes straight into the packet (the kernel
-                // copies it once); what follows goes where any read goes: owned delivery reads into
-                // the loop's donation slabs (payloads are slices of the read, never copied), zero-copy
-                // into the loop's shared buffer.
-                var packet = _context.AssemblySpace;
-                Memory<byte> space, next = default;
-                if (donate) loop.GetDonationSpace(readSize, out space, out next);
-                else space = loop.GetReadBuffer(readSize).AsMemory(0, readSize);
-                nint n = ReadRetrying(fd, packet.Span, space.Span, next.Span);
-                if (n <= 0) return ReadResult(n, total);
-                total += n;
-                int inPacket = Math.Min((int)n, packet.Length);
-                int rest = (int)n - inPacket;
-                if (donate && rest > 0) loop.CommitDonation(rest);
-                var ownership = donate ? ChunkOwnership.Donated : ChunkOwnership.Transient;
-                if (inPacket > 0) _context.CommitAssembly(inPacket, ownership);
-                if (rest > 0)
-                {
-                    // A read that went on into the next slab is two chunks; a frame across them is put
-                    // together by the decoder.
-                    _context.DeliverData(space[..Math.Min(rest, space.Length)], ownership);
-                    if (rest > space.Length) _context.DeliverData(next[..(rest - space.Length)], ownership);
-                }
-                // A short read drained the descriptor: skip the read that would only say EAGAIN.
-                if (n < packet.Length + space.Length + next.Length || _context.IsReadingPaused || !_context.IsSelected(handle)) break;
-            }
+            return ReadRetrying(Fd(handle), first, second, third);
         }
         finally
         {
             if (added) handle.DangerousRelease();
         }
-        return new IOResult(IOStatus.Done, total, 0);
     }
 
     /// <summary>
