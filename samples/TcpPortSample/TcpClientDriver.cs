@@ -97,6 +97,9 @@ public sealed class TcpClientDriver : PortDriver
         if (result.Status == IOStatus.Failed) WriteFailed(result.Errno);
     }
 
+    /// <inheritdoc />
+    protected override void OnInputFailed(int errno) => WriteFailed(errno); // a direct write met the dead connection
+
     private void WriteFailed(int errno)
     {
         // EPIPE or ECONNRESET: the connection is gone both ways. Writers learn it (later writes

@@ -163,7 +163,12 @@ public sealed partial class DriverContext
         DisableDirectOutput();
         try
         {
-            Scheduler.Post(static s => { s.self._unwrittenBytes += s.lost; s.self.WriteFailed(s.error, report: false); }, (self: this, error, lost));
+            Scheduler.Post(static s =>
+            {
+                s.self._unwrittenBytes += s.lost;
+                s.self.WriteFailed(s.error, report: false);
+                if (s.self._state != State.Closed) s.self.Guard(d => d.OnInputFailed(s.errno));
+            }, (self: this, error, lost, errno));
         }
         catch (ObjectDisposedException)
         {

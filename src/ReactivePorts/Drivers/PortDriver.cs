@@ -72,6 +72,15 @@ public abstract class PortDriver
     protected internal virtual void OnInput(ReadOnlyMemory<byte> data) =>
         throw new NotSupportedException($"The '{Name}' driver does not accept input.");
 
+    /// <summary>
+    /// A write of the user's input that the port made itself, straight from a writer's thread (see
+    /// <see cref="DriverContext.EnableDirectOutput"/>), failed for good with <paramref name="errno"/>
+    /// (EPIPE, ECONNRESET): that write threw to its caller and every later write fails at once. The
+    /// default does nothing (reading goes on, as the spawn driver wants); a driver whose port should
+    /// end with its input (a socket, as Erlang's <c>exit_on_close</c>) fails the port here.
+    /// </summary>
+    protected internal virtual void OnInputFailed(int errno) { }
+
     /// <summary>The user will write nothing more and everything written has been handed to <see cref="OnInput"/> and written from the queue: close the outgoing stream (half-close), keep reading.</summary>
     protected internal virtual void OnInputEnd() { }
 
