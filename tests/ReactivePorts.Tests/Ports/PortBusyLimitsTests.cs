@@ -8,7 +8,7 @@ namespace ReactivePorts.Tests.Ports;
 public sealed class PortBusyLimitsTests
 {
     /// <summary>A child that never reads, its pipe filled exactly (nothing queued), then 1000-byte non-suspending writes until one is refused.</summary>
-    private static async Task<int> SuccessesOnAFullPipe(Func<SpawnSpec, SpawnSpec> limits)
+    internal static async Task<int> SuccessesOnAFullPipe(Func<SpawnSpec, SpawnSpec> limits)
     {
         await using var scope = new PortScope();
         var port = scope.Open(limits(Sh("exec sleep 30")));
