@@ -12,7 +12,7 @@ namespace ReactivePorts.Framing;
 /// The set of formats is closed (the constructor is not accessible outside this assembly): use the
 /// static factories.
 /// </remarks>
-public abstract class FrameFormat
+public abstract class FrameFormat : IEquatable<FrameFormat>
 {
     /// <summary>The default maximum packet size for length-prefixed framing: 64 MiB.</summary>
     public const int DefaultMaxPacketSize = 64 * 1024 * 1024;
@@ -132,4 +132,27 @@ public abstract class FrameFormat
     public abstract long GetEncodedLength(int payloadLength);
 
     private protected abstract FrameFormat WithTruncatedFramesCore(TruncatedFrameHandling handling);
+
+    /// <summary>
+    /// Value equality: two formats are equal when they frame alike — the same kind (stream, line,
+    /// length-prefixed), header size, maximum packet size, maximum line length and truncated-frame
+    /// handling — however they were made.
+    /// </summary>
+    /// <param name="other">The format to compare with.</param>
+    public bool Equals(FrameFormat? other) =>
+        other is not null && (ReferenceEquals(this, other) ||
+            (other.GetType() == GetType() && other.HeaderSize == HeaderSize && other.MaxPacketSize == MaxPacketSize
+             && other.MaxLineLength == MaxLineLength && other.TruncatedFrames == TruncatedFrames));
+
+    /// <inheritdoc/>
+    public override bool Equals(object? obj) => Equals(obj as FrameFormat);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(GetType(), HeaderSize, MaxPacketSize, MaxLineLength, TruncatedFrames);
+
+    /// <summary>Whether two formats frame alike (see <see cref="Equals(FrameFormat?)"/>).</summary>
+    public static bool operator ==(FrameFormat? left, FrameFormat? right) => left is null ? right is null : left.Equals(right);
+
+    /// <summary>Whether two formats frame differently.</summary>
+    public static bool operator !=(FrameFormat? left, FrameFormat? right) => !(left == right);
 }

@@ -129,4 +129,20 @@ public class FrameFormatTests
             return _inner.GetSpan(sizeHint);
         }
     }
+
+    [Fact]
+    public void Equals_FormatsThatFrameAlike_AreEqual_WhateverMadeThem()
+    {
+        Assert.Equal(FrameFormat.LengthPrefixed(4), FrameFormat.LengthPrefixed(4));
+        Assert.True(FrameFormat.Line(80) == FrameFormat.Line(80));
+        Assert.Equal(FrameFormat.LengthPrefixed(2).GetHashCode(), FrameFormat.LengthPrefixed(2).GetHashCode());
+        Assert.Equal(FrameFormat.LengthPrefixed(2, 100), FrameFormat.LengthPrefixed(2, 100).WithTruncatedFrames(TruncatedFrameHandling.Discard).WithTruncatedFrames(TruncatedFrameHandling.Throw));
+        Assert.NotEqual(FrameFormat.LengthPrefixed(2), FrameFormat.LengthPrefixed(4));
+        Assert.NotEqual(FrameFormat.LengthPrefixed(4, 100), FrameFormat.LengthPrefixed(4));
+        Assert.NotEqual(FrameFormat.LengthPrefixed(4), FrameFormat.LengthPrefixed(4).WithTruncatedFrames(TruncatedFrameHandling.Discard));
+        Assert.NotEqual(FrameFormat.Line(80), FrameFormat.Line(81));
+        Assert.True(FrameFormat.Stream != FrameFormat.Line(80));
+        Assert.False(FrameFormat.Stream.Equals(null));
+        Assert.Single(new[] { FrameFormat.LengthPrefixed(1), FrameFormat.LengthPrefixed(1) }.Distinct());
+    }
 }
