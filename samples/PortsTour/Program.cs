@@ -40,13 +40,15 @@ await using (var cat = Port.SpawnExecutable("/bin/cat").WithFraming(FrameFormat.
     Console.WriteLine($"  100 batches of 1,000 packets: {await count:N0} packets back");
 }
 
-// 3. The event view: data, then eof, then the exit status (a signal is 128+n in Erlang's view).
+// 3. The event view, in Erlang's order: every byte of data (the unterminated last line too), then
+// the exit status (a signal is 128+n in Erlang's view), then closed.
 Console.WriteLine("== events of a child that writes, then dies of SIGTERM");
 var events = await Port.Spawn("""sh -c 'printf "a line\nthe last line, unterminated"; kill -TERM $$'""")
     .WithFraming(FrameFormat.Line()).Open().Output.ToEvents().ToList();
 foreach (var e in events) Console.WriteLine($"  {Describe(e)}");
 
-// 4. Busy port: a child that never reads. TryWrite refuses once 8 KiB are queued (Erlang's mark).
+// 4. Busy port: a child that never reads. TryWrite refuses once 8 KiB are queued and not yet
+// written (Erlang's limit, exactly), and the port is ready again only below 4 KiB.
 Console.WriteLine("== busy port: a child that never reads its input");
 await using (var sleeper = Port.SpawnExecutable("/bin/sleep").WithArguments("30").WithKillOnClose().Open())
 {
