@@ -119,8 +119,8 @@ public sealed partial class Port : IPortSink, IDisposable, IAsyncDisposable
     /// <summary>
     /// The input as an Rx observer. <c>OnNext</c> never loses data while the child reads: off the
     /// loop it waits while the port is busy; on a loop thread it queues and pauses the port that is
-    /// delivering there until this one is ready. Once the child has stopped reading (EPIPE, reported
-    /// once on <see cref="Events"/>) or the port has ended by itself, payloads are discarded rather
+    /// delivering there until this one is ready. Once the child has stopped reading (EPIPE; bytes
+    /// already queued are reported once on <see cref="Events"/>) or the port has ended by itself, payloads are discarded rather
     /// than thrown at the source. <c>OnCompleted</c> closes the child's input (half-close);
     /// <c>OnError</c> closes the port.
     /// </summary>

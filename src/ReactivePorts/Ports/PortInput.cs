@@ -18,9 +18,10 @@ internal sealed class PortInput(Port port) : IObserver<ReadOnlyMemory<byte>>
         }
         catch (IOException)
         {
-            // The child stopped reading (EPIPE): that was reported once on the port's events, and
-            // the port keeps reading. An observer is no place for I/O errors (they would tear
-            // down whatever feeds it), so the packet goes nowhere, like a write to a closed pipe.
+            // The child stopped reading (EPIPE): the port knows (bytes it had queued are reported
+            // once on its events) and keeps reading. An observer is no place for I/O errors (they
+            // would tear down whatever feeds it), so the packet goes nowhere, like a write to a
+            // closed pipe.
         }
         catch (ObjectDisposedException) when (!port.IsDisposed)
         {
