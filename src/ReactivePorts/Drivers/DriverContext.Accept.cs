@@ -59,7 +59,7 @@ public sealed partial class DriverContext
     /// <exception cref="ObjectDisposedException">The port is closed or its input was closed.</exception>
     internal bool TryAccept(ReadOnlySpan<byte> payload, bool force)
     {
-        bool schedule = false, direct;
+        bool schedule = false, direct, flush = false;
         int header;
         lock (_writeGate)
         {
@@ -70,11 +70,13 @@ public sealed partial class DriverContext
             if (!direct)
             {
                 AppendLocked(payload);
-                schedule = NoteAppendedLocked();
+                flush = TryTakePendingBeforeBusyLocked();
+                if (!flush) schedule = NoteAppendedLocked();
             }
         }
         // Outside the gate: the caller's own system call, or the loop's wake-up.
         if (direct) WriteDirect(payload, header);
+        else if (flush) FlushPendingDirect();
         else if (schedule) ScheduleDrain();
         return true;
     }
@@ -86,7 +88,7 @@ public sealed partial class DriverContext
     /// </remarks>
     internal bool TryAcceptMany(IReadOnlyList<ReadOnlyMemory<byte>> payloads, bool force)
     {
-        bool schedule = false, direct;
+        bool schedule = false, direct, flush = false;
         lock (_writeGate)
         {
             ThrowIfInputClosed();
@@ -95,9 +97,11 @@ public sealed partial class DriverContext
             AppendManyLocked(payloads);
             // Erlang's rule, as for one frame: to an idle output the caller writes the batch itself.
             direct = idle && TryTakeDirectBatchLocked();
-            if (!direct) schedule = NoteAppendedLocked();
+            if (!direct) flush = TryTakePendingBeforeBusyLocked();
+            if (!direct && !flush) schedule = NoteAppendedLocked();
         }
         if (direct) WriteDirectBatch();
+        else if (flush) FlushPendingDirect();
         else if (schedule) ScheduleDrain();
         return true;
     }

@@ -72,6 +72,37 @@ public sealed partial class DriverContext
         return true;
     }
 
+    /// <summary>
+    /// Erlang offers a command to the descriptor the moment it is given, so its queue holds only
+    /// what the descriptor refused. Bytes waiting here for the loop have not been offered yet: when
+    /// they would make the port busy while nothing else is queued or being written, the caller
+    /// offers them itself (all of them, one gathered write) instead, and only what the descriptor
+    /// refuses stays queued and counts. Busy stays exact, and a writer streaming into an empty pipe
+    /// is not parked every few kilobytes. Then <see cref="FlushPendingDirect"/> must follow.
+    /// </summary>
+    private bool TryTakePendingBeforeBusyLocked()
+    {
+        if (_highWatermark == 0 || _busy) return false;
+        if (_pendingBytes + _drainingBytes + _directBytes + _queueBytes < _highWatermark) return false;
+        // As OutputIdleLocked, except that a drain may be scheduled: it stands aside while a caller
+        // writes, and finds what is left (FinishDirect schedules it again if needed).
+        if (_directBytes != 0 || _loopOutput || _queueBytes != 0 || _state != State.Open || _directOutput is null || Scheduler.IsLoopThread) return false;
+        SealBatchLocked();
+        if (_pending.Count == 0) return false;
+        _directBatch.AddRange(_pending);
+        _directBytes = _pendingBytes;
+        _pending.Clear();
+        _pendingBytes = 0;
+        return true;
+    }
+
+    /// <summary>Writes what <see cref="TryTakePendingBeforeBusyLocked"/> took, then settles busy exactly on what was refused.</summary>
+    private void FlushPendingDirect()
+    {
+        WriteDirectBatch();
+        UpdateBusy();
+    }
+
     // The frames a caller is writing (TryTakeDirectBatchLocked): one direct write at a time.
     private readonly List<ReadOnlyMemory<byte>> _directBatch = new();
 

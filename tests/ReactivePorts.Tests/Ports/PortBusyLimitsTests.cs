@@ -32,13 +32,18 @@ public sealed class PortBusyLimitsTests
     public async Task TryWrite_WithBusyLimits_BusyFromTheWriteThatReachesHigh(long low, long high, int expected) =>
         Assert.Equal(expected, await SuccessesOnAFullPipe(s => s.WithBusyLimits(low, high)));
 
+    /// <summary>Lets a child gated on a FIFO (<c>read -r go &lt; fifo</c>) go on: opening the FIFO for writing waits for the child to open it.</summary>
+    private static Task Release(string fifo) => File.WriteAllTextAsync(fifo, "go\n").WaitAsync(TestTimeout);
+
     [Fact(Timeout = 20000)]
     public async Task Busy_ReadyAgainOnlyBelowTheLowLimit()
     {
+        string dir = Directory.CreateTempSubdirectory("rp-busy-").FullName;
+        string fifo = await MakeFifo(dir);
         await using var scope = new PortScope();
-        // Stopped until continued; then it reads two pages (8192 bytes; a pipe is writable again
-        // only when whole pages are free) and no more: the queue goes from 12000 to 3808, under the low limit.
-        var port = scope.Open(Sh("kill -STOP $$; dd bs=8192 count=1 of=/dev/null 2>/dev/null; exec sleep 30").WithBusyLimits(8000, 12000));
+        // Held until released; then it reads two pages (8192 bytes; a pipe is writable again only
+        // when whole pages are free) and no more: the queue goes from 12000 to 3808, under the low limit.
+        var port = scope.Open(Sh("read -r go < \"$0\"; dd bs=8192 count=1 of=/dev/null 2>/dev/null; exec sleep 30", fifo).WithBusyLimits(8000, 12000));
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         bool wasBusy = false;
         port.Busy.Subscribe(b => { if (b) wasBusy = true; else if (wasBusy) ready.TrySetResult(); });
@@ -46,25 +51,29 @@ public sealed class PortBusyLimitsTests
         await port.Scheduler.Barrier();
         for (int i = 0; i < 12; i++) Assert.True(port.TryWrite(new byte[1000]));
         Assert.True(port.GetInfo().IsBusy);
-        port.Signal(18); // SIGCONT
+        await Release(fifo);
         await ready.Task.WaitAsync(TestTimeout);
         Assert.Equal(12000 - 8192, port.GetInfo().QueueSize);
+        Directory.Delete(dir, true);
     }
 
     [Fact(Timeout = 20000)]
     public async Task Write_Blocking_WaitsWhileBusy_ReleasedByTheChildReading()
     {
+        string dir = Directory.CreateTempSubdirectory("rp-busy-").FullName;
+        string fifo = await MakeFifo(dir);
         await using var scope = new PortScope();
-        // Stopped until continued, then reads everything.
-        var port = scope.Open(Sh("kill -STOP $$; exec cat >/dev/null").WithPipeSize(4096));
+        // Held until released, then reads everything.
+        var port = scope.Open(Sh("read -r go < \"$0\"; exec cat >/dev/null", fifo).WithPipeSize(4096));
         port.WriteForced(new byte[20_000]); // busy; the child does not read yet
         Assert.True(port.GetInfo().IsBusy);
         var blocked = Task.Run(() => port.Write(new byte[100]));
         await port.Scheduler.Barrier();
         Assert.False(blocked.IsCompleted); // held back while busy
-        // Continue the child: it reads everything, the port is ready, the write goes in.
-        port.Signal(18); // SIGCONT
+        // Release the child: it reads everything, the port is ready, the write goes in.
+        await Release(fifo);
         await blocked.WaitAsync(TestTimeout);
+        Directory.Delete(dir, true);
     }
 
     [Fact(Timeout = 20000)]
