@@ -11,7 +11,10 @@ namespace ReactivePorts.Drivers;
 /// calls go through the port's poll backend, so the same driver runs over in-memory devices in
 /// virtual time. Results are the system call's own (<see cref="IOResult"/>), never exceptions;
 /// EINTR is retried. Use from the driver's callbacks (loop thread); descriptors should be
-/// non-blocking (a blocking one blocks the loop).
+/// non-blocking (a blocking one blocks the loop). <see cref="Read"/> and <see cref="Write"/> alone
+/// may also be called from work started with <see cref="DriverContext.Async"/>, off the loop: that
+/// is how a driver reads or writes a descriptor that must stay blocking (one shared with another
+/// process) or that the loop cannot watch (a regular file).
 /// </summary>
 public sealed class DescriptorIO
 {

@@ -95,11 +95,14 @@ public sealed partial class DriverContext : IPollHandler
     {
         if (_pausedReading == 0 || --_pausedReading != 0) return;
         ApplyInterest();
-        if (_inputStarted) return;
-        _inputStarted = true;
-        ReleaseHeld();
-        if (_eofDeferred) DeliverEof();
-        else if (!_options.ExitWaitsForEof && _state != State.Closed) ReportExitBeforeEof();
+        if (!_inputStarted)
+        {
+            _inputStarted = true;
+            ReleaseHeld();
+            if (_eofDeferred) DeliverEof();
+            else if (!_options.ExitWaitsForEof && _state != State.Closed) ReportExitBeforeEof();
+        }
+        if (_state is State.Open or State.Closing && !_eofDelivered && _pausedReading == 0) Guard(static d => d.OnReadingResumed());
     }
 
     private void ApplyInterest()

@@ -66,6 +66,15 @@ public abstract class PortDriver
     /// <summary>The port will deliver no more output (a framing error, the reader went away, the drain time after an exit ran out): stop reading, and close what was read from, so a writer on the other side gets EPIPE instead of blocking.</summary>
     protected internal virtual void OnStopReading() { }
 
+    /// <summary>
+    /// Reading may go on again (the output's first subscriber came, or a full hand-off or a busy
+    /// downstream port let go; see <see cref="DriverContext.IsReadingPaused"/>). Selected descriptors
+    /// are re-armed by the port itself; a driver that reads in some other way (async work on a
+    /// regular file, which the loop cannot watch; a generator on a timer) starts again here. The
+    /// default does nothing.
+    /// </summary>
+    protected internal virtual void OnReadingResumed() { }
+
     /// <summary>Bytes the user wrote (framed already; Erlang's <c>output</c>). Write them, or queue them with <see cref="DriverContext.Enqueue"/>.</summary>
     /// <param name="data">The bytes, valid only during this call (as Erlang's): write them, copy them, or queue them with <see cref="DriverContext.Enqueue"/>, which keeps them until they are dequeued. The port reuses their buffer afterwards.</param>
     /// <exception cref="NotSupportedException">The driver takes no input (the default).</exception>

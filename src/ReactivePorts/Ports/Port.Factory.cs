@@ -52,3 +52,57 @@ public sealed partial class Port
         return new DriverSpec(factory, null);
     }
 }
+
+public sealed partial class Port
+{
+    /// <summary>
+    /// A spec for a port on existing descriptors (Erlang's <c>{fd, In, Out}</c>): the port reads
+    /// <paramref name="inputFd"/> and writes <paramref name="outputFd"/> (the same number for one
+    /// descriptor both ways; a negative one for none). The port does not own them unless
+    /// <see cref="FdSpec.WithOwnership"/>; see <see cref="FdSpec"/> for how they are driven.
+    /// </summary>
+    /// <exception cref="ArgumentException">Both are negative.</exception>
+    public static FdSpec OpenFd(int inputFd, int outputFd)
+    {
+        if (inputFd < 0 && outputFd < 0) throw new ArgumentException("An fd port needs a descriptor to read or one to write.", nameof(inputFd));
+        return new FdSpec(inputFd, outputFd);
+    }
+
+    /// <summary>
+    /// A spec for a port on existing descriptors given as handles (a <c>SafeFileHandle</c>, a
+    /// socket's handle, a pipe stream's handle): the port reads <paramref name="input"/> and writes
+    /// <paramref name="output"/> (the same handle for one descriptor both ways; null for none). The
+    /// handles are never disposed by the port unless <see cref="FdSpec.WithOwnership"/>; the port holds
+    /// a reference on them while it is open, so disposing them meanwhile closes them only afterwards.
+    /// </summary>
+    /// <exception cref="ArgumentException">Both are null.</exception>
+    public static FdSpec OpenFd(System.Runtime.InteropServices.SafeHandle? input, System.Runtime.InteropServices.SafeHandle? output)
+    {
+        if (input is null && output is null) throw new ArgumentException("An fd port needs a handle to read or one to write.", nameof(input));
+        return new FdSpec(input, output);
+    }
+
+    /// <summary>
+    /// A spec for a port on this process's own standard input and output (fds 0 and 1, not owned), so a
+    /// .NET program can be the other end of an Erlang port (<c>open_port({spawn_executable, …},
+    /// [{packet, 4}, …])</c>) or of any parent that frames its stdin and stdout. Opening it moves
+    /// <see cref="Console.Out"/> to standard error: anything else written to fd 1 would land between
+    /// the frames and corrupt them. The port completes at end of input (the parent closed the port),
+    /// which is the program's cue to exit.
+    /// </summary>
+    public static FdSpec OpenStandardStreams() => new FdSpec(0, 1) { MovesConsoleOut = true };
+
+    /// <summary>
+    /// A spec for a port on a file opened by name (Erlang's vanilla driver): a regular file, a FIFO or
+    /// a device, read (<see cref="FileAccess.Read"/>), written (<see cref="FileAccess.Write"/>: created or
+    /// truncated) or both (<see cref="FileAccess.ReadWrite"/>: created). See <see cref="FileSpec"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty or contains NUL, or <paramref name="access"/> is not a <see cref="FileAccess"/>.</exception>
+    public static FileSpec OpenFile(string path, FileAccess access = FileAccess.Read)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (path.Contains('\0')) throw new ArgumentException("A path cannot contain NUL.", nameof(path));
+        if (access is not (FileAccess.Read or FileAccess.Write or FileAccess.ReadWrite)) throw new ArgumentException("Read, Write or ReadWrite.", nameof(access));
+        return new FileSpec(path, access);
+    }
+}

@@ -10,7 +10,7 @@ internal static partial class Libc
         EAGAIN = 11, ENOMEM = 12, EACCES = 13, EEXIST = 17, ENOTDIR = 20, EISDIR = 21, EINVAL = 22,
         EMFILE = 24, ENOTTY = 25, ENOSPC = 28, ESPIPE = 29, EPIPE = 32, E2BIG = 7, ENOEXEC = 8,
         ENOSYS = 38, ELOOP = 40, ENAMETOOLONG = 36, ETXTBSY = 26,
-        ENOTCONN = 107, ECONNRESET = 104, ECONNREFUSED = 111, ECONNABORTED = 103, ETIMEDOUT = 110, EHOSTUNREACH = 113;
+        ENXIO = 6, ENOTCONN = 107, ECONNRESET = 104, ECONNREFUSED = 111, ECONNABORTED = 103, ETIMEDOUT = 110, EHOSTUNREACH = 113;
 
     /// <summary>The errno of the last P/Invoke on this thread that set it.</summary>
     internal static int LastErrno => Marshal.GetLastPInvokeError();
@@ -35,7 +35,7 @@ internal static partial class Libc
         EINVAL => "EINVAL", EMFILE => "EMFILE", ENOTTY => "ENOTTY", ETXTBSY => "ETXTBSY", ENOSPC => "ENOSPC",
         ESPIPE => "ESPIPE", EPIPE => "EPIPE", ENAMETOOLONG => "ENAMETOOLONG", ENOSYS => "ENOSYS", ELOOP => "ELOOP",
         ENOTCONN => "ENOTCONN", ECONNRESET => "ECONNRESET", ECONNREFUSED => "ECONNREFUSED", ECONNABORTED => "ECONNABORTED",
-        ETIMEDOUT => "ETIMEDOUT", EHOSTUNREACH => "EHOSTUNREACH",
+        ETIMEDOUT => "ETIMEDOUT", EHOSTUNREACH => "EHOSTUNREACH", ENXIO => "ENXIO",
         _ => $"errno {errno}",
     };
 

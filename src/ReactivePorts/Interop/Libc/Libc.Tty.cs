@@ -5,7 +5,7 @@ namespace ReactivePorts.Interop;
 
 internal static unsafe partial class Libc
 {
-    internal const uint TIOCGWINSZ = 0x5413;
+    internal const uint TIOCGWINSZ = 0x5413, TIOCSWINSZ = 0x5414;
 
     /// <summary><c>struct winsize</c>: the terminal size in characters and pixels.</summary>
     [StructLayout(LayoutKind.Sequential)]
@@ -19,6 +19,70 @@ internal static unsafe partial class Libc
 
     [LibraryImport(Name, EntryPoint = "ttyname_r")]
     private static partial int TtyNameRRaw(SafeFdHandle fd, byte* buffer, nuint length);
+
+    [LibraryImport(Name, EntryPoint = "isatty", SetLastError = true)]
+    private static partial int IsATtyRaw(int fd);
+
+    [LibraryImport(Name, EntryPoint = "ttyname_r")]
+    private static partial int TtyNameRRaw(int fd, byte* buffer, nuint length);
+
+    [LibraryImport(Name, EntryPoint = "ioctl", SetLastError = true)]
+    private static partial int IoctlRaw(int fd, nuint request, void* arg);
+
+    /// <summary>Whether a handle the caller may not own refers to a terminal.</summary>
+    internal static bool IsATty(SafeHandle handle) => WithFd(handle, static fd => IsATtyRaw(fd)) == 1;
+
+    /// <summary>The terminal device's path of a handle the caller may not own, or null with the errno.</summary>
+    internal static string? TtyName(SafeHandle handle, out int errno)
+    {
+        int fd = Acquire(handle, out bool added);
+        try
+        {
+            if (fd < 0)
+            {
+                errno = -fd;
+                return null;
+            }
+            const int size = 4096;
+            byte* buffer = stackalloc byte[size];
+            errno = TtyNameRRaw(fd, buffer, size);
+            return errno == 0 ? Marshal.PtrToStringUTF8((nint)buffer) : null;
+        }
+        finally
+        {
+            if (added) handle.DangerousRelease();
+        }
+    }
+
+    /// <summary>ioctl(TIOCGWINSZ) on a handle the caller may not own: 0 and the size, or -errno (ENOTTY when not a terminal).</summary>
+    internal static int GetWindowSize(SafeHandle handle, out WinSize size)
+    {
+        WinSize result = default;
+        int rc = Ioctl(handle, TIOCGWINSZ, &result);
+        size = rc == 0 ? result : default;
+        return rc;
+    }
+
+    /// <summary>ioctl(TIOCSWINSZ): resizes a terminal (the kernel sends SIGWINCH to its foreground group); 0 or -errno.</summary>
+    internal static int SetWindowSize(SafeHandle handle, WinSize size) => Ioctl(handle, TIOCSWINSZ, &size);
+
+    private static int Ioctl(SafeHandle handle, nuint request, void* arg)
+    {
+        int fd = Acquire(handle, out bool added);
+        try
+        {
+            if (fd < 0) return fd;
+            while (IoctlRaw(fd, request, arg) != 0)
+            {
+                if (LastErrno != EINTR) return -LastErrno;
+            }
+            return 0;
+        }
+        finally
+        {
+            if (added) handle.DangerousRelease();
+        }
+    }
 
     // ioctl is variadic; a pointer third argument is passed as in a non-variadic call.
     [LibraryImport(Name, EntryPoint = "ioctl", SetLastError = true)]
