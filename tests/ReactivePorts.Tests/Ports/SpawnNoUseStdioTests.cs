@@ -33,6 +33,9 @@ public sealed class SpawnNoUseStdioTests
                 continue; // a descriptor the runtime closed meanwhile: close-on-exec ones come and go
             }
             if ((Convert.ToInt32(flags["flags:".Length..].Trim(), 8) & O_CLOEXEC) != 0) continue;
+            // The child's own runtime reads /proc files at startup (mountinfo, without O_CLOEXEC):
+            // opened after exec, so not inherited, and gone again soon.
+            if (target.StartsWith("/proc/", StringComparison.Ordinal)) continue;
             fds.Add($"{fd} {(target == OurStderr ? "our-stderr" : target.StartsWith("pipe:") ? "pipe" : target)}");
         }
         return fds;
