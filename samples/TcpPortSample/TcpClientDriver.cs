@@ -58,7 +58,7 @@ public sealed class TcpClientDriver : PortDriver
         _selected = true;
         // Writers on other threads write to the socket themselves while the port is idle (Erlang's
         // "a command to an idle port goes straight to the fd"); the rest reaches OnInput on the loop.
-        Context.EnableDirectOutput(Handle);
+        Context.EnableDirectWrites(Handle);
     }
 
     /// <inheritdoc />
@@ -105,7 +105,7 @@ public sealed class TcpClientDriver : PortDriver
         // EPIPE or ECONNRESET: the connection is gone both ways. Writers learn it (later writes
         // throw IOException), then the port fails, as Erlang's exit_on_close does.
         _writeClosed = true;
-        Context.DisableDirectOutput();
+        Context.DisableDirectWrites();
         Context.ReportWriteError(errno);
         Context.FailErrno(errno);
     }
@@ -115,7 +115,7 @@ public sealed class TcpClientDriver : PortDriver
     {
         // Half-close: everything written has been sent; the peer sees eof, and can still answer.
         _writeClosed = true;
-        Context.DisableDirectOutput();
+        Context.DisableDirectWrites();
         _socket.Shutdown(SocketShutdown.Send);
     }
 

@@ -9,7 +9,8 @@ namespace ReactivePorts.Drivers;
 /// Reads and writes a port's descriptors (any <see cref="SafeHandle"/> on a file descriptor: a
 /// pipe, a socket's handle, a <c>SafeFileHandle</c>), so a driver needs no P/Invoke of its own. The
 /// calls go through the port's poll backend, so the same driver runs over in-memory devices in
-/// virtual time. Results are the system call's own (<see cref="IOResult"/>), never exceptions;
+/// virtual time. Results are the system call's own (<see cref="IOResult"/>), not exceptions (but
+/// for <see cref="ObjectDisposedException"/> on a handle already closed);
 /// EINTR is retried. Use from the driver's callbacks (loop thread); descriptors should be
 /// non-blocking (a blocking one blocks the loop). <see cref="Read"/> and <see cref="Write"/> alone
 /// may also be called from work started with <see cref="DriverContext.Async"/>, off the loop: that
@@ -225,7 +226,7 @@ public sealed class DescriptorIO
 
     /// <summary>
     /// A frame written straight to the output descriptor by a writer on any thread (see
-    /// <see cref="DriverContext.EnableDirectOutput"/>). Returns the bytes written, 0 when the
+    /// <see cref="DriverContext.EnableDirectWrites"/>). Returns the bytes written, 0 when the
     /// descriptor takes nothing now, or -errno (-EBADF when the loop closed it meanwhile).
     /// </summary>
     internal nint WriteDirect(SafeHandle handle, ReadOnlySpan<byte> header, ReadOnlySpan<byte> payload)

@@ -26,6 +26,7 @@ public sealed partial class DriverContext
     private bool _driverBusy;
     private bool _busyPublished;
     private bool _inputClosed;     // no more writes accepted (close or half-close)
+    private bool _waitersFailed;   // writers still waiting were failed (close, a dead input): none is admitted again
     private readonly Queue<WaitingWrite> _waiting = new();
     private readonly DriverQueue _queue = new();
     private long _bytesWritten;

@@ -50,7 +50,8 @@ public sealed partial class DriverContext
             }
             CheckBusyLocked();
             // After a write error or once closing began, waiting writers are failed, never admitted.
-            while (!_busy && !_inputClosed && _writeError is null && _waiting.TryPeek(out var next))
+            // After a half-close, writers that were already waiting still go in, before the end.
+            while (!_busy && !_waitersFailed && _writeError is null && _waiting.TryPeek(out var next))
             {
                 _waiting.Dequeue();
                 if (!next.TryClaim()) continue; // canceled meanwhile
@@ -69,7 +70,7 @@ public sealed partial class DriverContext
             if (queueSize >= 0) RecycleBatchesLocked();
             publish = _busy != _busyNoted;
             _busyNoted = _busy;
-            empty = _pendingBytes + _drainingBytes + _directBytes + _queueBytes == 0;
+            empty = _pendingBytes + _drainingBytes + _directBytes + _queueBytes == 0 && _waiting.Count == 0;
         }
         if (schedule) ScheduleDrain();
         if (admitted is not null) foreach (var w in admitted) w.Complete();
@@ -122,7 +123,7 @@ public sealed partial class DriverContext
         }
     }
 
-    /// <summary>No more writes: waiting writers fail, later calls throw ObjectDisposedException.</summary>
+    /// <summary>No more writes: later calls throw ObjectDisposedException. Writers already waiting are still admitted (a half-close) until <see cref="FailWaitingWriters"/> fails them (a close).</summary>
     internal void CloseInput()
     {
         lock (_writeGate) _inputClosed = true;
@@ -134,6 +135,7 @@ public sealed partial class DriverContext
         lock (_writeGate)
         {
             _inputClosed = true;
+            _waitersFailed = true;
             failed = new List<WaitingWrite>(_waiting);
             _waiting.Clear();
         }

@@ -10,6 +10,20 @@ public sealed partial class DriverContext
     private bool _inputEnded;
     private long _unwrittenBytes; // accepted but never written: dropped by a close timeout, an abort or a dead input
 
+    /// <summary>Accepted bytes never written so far (what a close reports).</summary>
+    internal long UnwrittenBytes => _unwrittenBytes;
+
+    /// <summary>
+    /// The loop shut down before the start ran (loop thread, during the shutdown): the port ends as
+    /// if its loop had gone while it ran, so nothing waiting for it hangs and the driver releases
+    /// what it holds (the spawn driver hands its child to the reaper).
+    /// </summary>
+    internal void AbandonUnstarted()
+    {
+        if (_state != State.Created) return;
+        Finish(new ObjectDisposedException(nameof(PollScheduler), "The port's poll loop was disposed before the port started."));
+    }
+
     /// <summary>Whether the port is flushing after a close: ended for its user, still writing what was queued.</summary>
     internal bool IsClosing => _state == State.Closing;
 
@@ -79,7 +93,9 @@ public sealed partial class DriverContext
             if (self._inputEnding || self._state is not (State.Open or State.Starting)) return;
             self._inputEnding = true;
             Volatile.Write(ref self._flushWaiting, true);
-            if (self.QueuedBytes == 0 && self._state == State.Open) self.OnQueueEmpty();
+            bool nothingLeft;
+            lock (self._writeGate) nothingLeft = self._pendingBytes + self._drainingBytes + self._directBytes + self._queueBytes == 0 && self._waiting.Count == 0;
+            if (nothingLeft && self._state == State.Open) self.OnQueueEmpty();
         }, this);
     }
 
@@ -106,10 +122,11 @@ public sealed partial class DriverContext
             if (_writeError is not null && !ReferenceEquals(_writeError, error)) return;
             _writeError = error;
         }
-        DisableDirectOutput();
-        DropQueued();
+        DisableDirectWrites();
+        long dropped = DropQueued();
         FailWaitingWriters(error);
-        if (report && !_ended) _sink.OnWriteFailed(error);
+        // Bytes that were queued when the input died are reported once (a write that threw told its caller).
+        if ((report || dropped > 0) && !_ended) _sink.OnWriteFailed(error);
     }
 
     private void OnQueueEmpty()

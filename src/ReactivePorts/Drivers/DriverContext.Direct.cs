@@ -37,6 +37,7 @@ public sealed partial class DriverContext
         }
         _directBytes = encoded;
         _streamEnd += encoded;
+        CheckBusyLocked(); // in flight, so counted: a big frame makes concurrent writers wait
         return true;
     }
 
@@ -52,7 +53,7 @@ public sealed partial class DriverContext
     /// <summary>Nothing accepted earlier waits or is being written, and a caller may write to the descriptor (under the gate).</summary>
     private bool OutputIdleLocked() =>
         _directBytes == 0 && !_loopOutput && _pendingBytes == 0 && _queueBytes == 0 && !_drainScheduled
-        && _state == State.Open && _directOutput is not null && !Scheduler.IsLoopThread;
+        && !_driverBusy && _state == State.Open && _directWrites is not null && !Scheduler.IsLoopThread;
 
     /// <summary>
     /// After a batch was appended to an idle output (<see cref="OutputIdleLocked"/> held before),
@@ -69,6 +70,7 @@ public sealed partial class DriverContext
         _pending.Clear();
         _pendingBytes = 0;
         _directBytes = length;
+        CheckBusyLocked();
         return true;
     }
 
@@ -86,22 +88,19 @@ public sealed partial class DriverContext
         if (_pendingBytes + _drainingBytes + _directBytes + _queueBytes < _highWatermark) return false;
         // As OutputIdleLocked, except that a drain may be scheduled: it stands aside while a caller
         // writes, and finds what is left (FinishDirect schedules it again if needed).
-        if (_directBytes != 0 || _loopOutput || _queueBytes != 0 || _state != State.Open || _directOutput is null || Scheduler.IsLoopThread) return false;
+        if (_directBytes != 0 || _loopOutput || _queueBytes != 0 || _state != State.Open || _directWrites is null || Scheduler.IsLoopThread) return false;
         SealBatchLocked();
         if (_pending.Count == 0) return false;
         _directBatch.AddRange(_pending);
         _directBytes = _pendingBytes;
         _pending.Clear();
         _pendingBytes = 0;
+        CheckBusyLocked(); // still unwritten while the caller writes them: counted
         return true;
     }
 
-    /// <summary>Writes what <see cref="TryTakePendingBeforeBusyLocked"/> took, then settles busy exactly on what was refused.</summary>
-    private void FlushPendingDirect()
-    {
-        WriteDirectBatch();
-        UpdateBusy();
-    }
+    /// <summary>Writes what <see cref="TryTakePendingBeforeBusyLocked"/> took; busy then settles exactly on what was refused (FinishDirect).</summary>
+    private void FlushPendingDirect() => WriteDirectBatch();
 
     // The frames a caller is writing (TryTakeDirectBatchLocked): one direct write at a time.
     private readonly List<ReadOnlyMemory<byte>> _directBatch = new();
@@ -136,13 +135,8 @@ public sealed partial class DriverContext
         _directBatch.RemoveRange(0, done);
         ReadOnlyMemory<byte>[] rest = _directBatch.Count == 0 ? [] : _directBatch.ToArray();
         _directBatch.Clear();
-        if (IsWriteFailure(errno))
-        {
-            long lost = 0;
-            foreach (var segment in rest) lost += segment.Length;
-            FinishDirect([]);
-            FailDirect(errno, lost);
-        }
+        // The caller's own frames that failed are not counted as unwritten: its call throws.
+        if (IsWriteFailure(errno)) FailDirect(errno);
         FinishDirect(rest);
     }
 
@@ -170,11 +164,7 @@ public sealed partial class DriverContext
         long n = WriteToDirectOutput(header, payload);
         long written = Math.Max(0, n);
         Interlocked.Add(ref _bytesWritten, written);
-        if (n < 0 && IsWriteFailure((int)-n))
-        {
-            FinishDirect([]);
-            FailDirect((int)-n, 0);
-        }
+        if (n < 0 && IsWriteFailure((int)-n)) FailDirect((int)-n);
         if (written < total) FinishDirect([Rest(header, payload, (int)written, (int)total)]);
         else FinishDirect([]);
     }
@@ -185,21 +175,28 @@ public sealed partial class DriverContext
     /// </summary>
     private static bool IsWriteFailure(int errno) => errno != 0 && errno != Interop.Libc.EBADF;
 
-    /// <summary>The input is dead (EPIPE): later writes fail at once, the loop drops what waits, and the calling write throws.</summary>
+    /// <summary>
+    /// The input is dead (EPIPE): this direct write ends and later writes fail at once (set in one
+    /// step, so no drain starts in between); the loop drops what others queued meanwhile (reported
+    /// as a write failure when there was any) and tells the driver; the calling write throws.
+    /// </summary>
     [System.Diagnostics.CodeAnalysis.DoesNotReturn]
-    private void FailDirect(int errno, long lost)
+    private void FailDirect(int errno)
     {
         var error = Interop.Libc.IOError("write", errno);
-        lock (_writeGate) _writeError ??= error;
-        DisableDirectOutput();
+        lock (_writeGate)
+        {
+            _directBytes = 0;
+            _writeError ??= error;
+        }
+        DisableDirectWrites();
         try
         {
             Scheduler.Post(static s =>
             {
-                s.self._unwrittenBytes += s.lost;
                 s.self.WriteFailed(s.error, report: false);
                 if (s.self._state != State.Closed) s.self.Guard(d => d.OnInputFailed(s.errno));
-            }, (self: this, error, lost, errno));
+            }, (self: this, error, errno));
         }
         catch (ObjectDisposedException)
         {
@@ -228,7 +225,7 @@ public sealed partial class DriverContext
     /// <summary>Ends a direct write: <paramref name="rest"/>, what it did not write, goes before anything accepted meanwhile.</summary>
     private void FinishDirect(ReadOnlySpan<ReadOnlyMemory<byte>> rest)
     {
-        bool schedule = false;
+        bool schedule = false, settle;
         lock (_writeGate)
         {
             _directBytes = 0;
@@ -249,12 +246,17 @@ public sealed partial class DriverContext
                 _drainScheduled = true;
                 schedule = true;
             }
+            // The bytes in flight counted towards busy while they were written (exactness): if
+            // that changed the state, or writers wait for a ready port, settle it the usual way.
+            CheckBusyLocked();
+            settle = _busy != _busyNoted || (!_busy && _waiting.Count > 0);
         }
         if (schedule) ScheduleDrain();
+        if (settle) UpdateBusy();
     }
 
-    // The descriptor writers may write to directly, set by the driver (EnableDirectOutput).
-    private volatile SafeHandle? _directOutput;
+    // The descriptor writers may write to directly, set by the driver (EnableDirectWrites).
+    private volatile SafeHandle? _directWrites;
 
     /// <summary>
     /// Lets writers on other threads write frames straight to <paramref name="handle"/> while the
@@ -263,19 +265,19 @@ public sealed partial class DriverContext
     /// reaches <see cref="PortDriver.OnInput"/> on the loop as usual, in order; a write that fails
     /// (EPIPE) throws from the writer's call and fails every later write. For drivers whose input
     /// goes to one non-blocking descriptor as is (a pipe, a socket). Undone by
-    /// <see cref="DisableDirectOutput"/> or by deselecting the handle.
+    /// <see cref="DisableDirectWrites"/> or by deselecting the handle.
     /// </summary>
-    public void EnableDirectOutput(SafeHandle handle)
+    public void EnableDirectWrites(SafeHandle handle)
     {
         ArgumentNullException.ThrowIfNull(handle);
-        _directOutput = handle;
+        _directWrites = handle;
     }
 
     /// <summary>Stops direct writes (the descriptor failed or is being closed): from now on every write reaches <see cref="PortDriver.OnInput"/> on the loop.</summary>
-    public void DisableDirectOutput() => _directOutput = null;
+    public void DisableDirectWrites() => _directWrites = null;
 
     private nint WriteToDirectOutput(ReadOnlySpan<byte> header, ReadOnlySpan<byte> payload) =>
-        _directOutput is { } handle ? IO.WriteDirect(handle, header, payload) : -Interop.Libc.EBADF;
+        _directWrites is { } handle ? IO.WriteDirect(handle, header, payload) : -Interop.Libc.EBADF;
 
     /// <summary>Set (on the loop) while a close or half-close waits for the output to be written.</summary>
     private bool _flushWaiting;

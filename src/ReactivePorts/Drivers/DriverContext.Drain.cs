@@ -69,9 +69,10 @@ public sealed partial class DriverContext
             {
                 if (_state == State.Closed || _writeError is not null)
                 {
-                    // The input is dead (or the port gone): this can never be written, and close says so.
+                    // The input is dead (or the port gone): this can never be written, and close
+                    // says so (a teardown counted what was in flight already).
                     lock (_writeGate) _drainingBytes -= segment.Length;
-                    _unwrittenBytes += segment.Length;
+                    if (_state != State.Closed) _unwrittenBytes += segment.Length;
                     continue;
                 }
                 // The segment counts as in flight until the driver has queued it (Enqueue moves it to
@@ -95,7 +96,7 @@ public sealed partial class DriverContext
                     _segmentInFlight = 0;
                 }
                 // The write of this very segment failed (EPIPE): none of it reached the descriptor.
-                if (_writeError is not null) _unwrittenBytes += segment.Length;
+                if (_writeError is not null && _state != State.Closed) _unwrittenBytes += segment.Length;
             }
         }
         batch.Clear();

@@ -52,7 +52,7 @@ public sealed partial class DriverContext : IPollHandler
     {
         var selection = Find(handle);
         if (selection is null) return;
-        if (ReferenceEquals(_directOutput, handle)) DisableDirectOutput();
+        if (ReferenceEquals(_directWrites, handle)) DisableDirectWrites();
         _selections.Remove(selection);
         selection.Registration.Deselect();
     }

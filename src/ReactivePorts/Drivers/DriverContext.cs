@@ -34,6 +34,7 @@ public sealed partial class DriverContext : IPacketSink, ILoopShutdownListener
 
     internal DriverContext(PollScheduler loop, PortDriver driver, PortOptions options, IPortSink sink)
     {
+        driver.Claim();
         Scheduler = loop;
         _driver = driver;
         _options = options;
@@ -398,7 +399,12 @@ public sealed partial class DriverContext : IPacketSink, ILoopShutdownListener
         DeselectAll();
         FailWaitingWriters(error);
         EndForUser(error);
+        // Whatever was accepted and is still here (pending, being handed over, queued) will never
+        // be written: the close's result says so.
+        lock (_writeGate) _unwrittenBytes += _drainingBytes;
+        DropQueued();
         CompleteCloseWaiters();
+        _sink.OnFinished();
     }
 
     /// <summary>Runs a driver callback; an exception from it fails the port.</summary>

@@ -32,6 +32,9 @@ internal interface IPortSink
     /// <summary>The port is closed: <paramref name="error"/> is null for a normal end, else why it failed.</summary>
     void OnClosed(Exception? error);
 
+    /// <summary>The port is torn down: the flush (if any) is over and its descriptors are released (after <see cref="OnClosed"/>).</summary>
+    void OnFinished();
+
     /// <summary>The busy state changed.</summary>
     void OnBusyChanged(bool busy);
 }

@@ -55,7 +55,17 @@ public abstract class PortDriver
     /// <summary>The OS process behind the port, for drivers that run one; null (the default) for others. See <see cref="IPortProcess"/>.</summary>
     public virtual IPortProcess? Process => null;
 
+    private int _claimed;
+
     internal void Attach(DriverContext context) => _context = context;
+
+    /// <summary>Claims this instance for one port.</summary>
+    /// <exception cref="InvalidOperationException">It already serves a port (each port needs a driver instance of its own).</exception>
+    internal void Claim()
+    {
+        if (Interlocked.Exchange(ref _claimed, 1) != 0)
+            throw new InvalidOperationException($"This '{Name}' driver instance already serves a port; each port needs an instance of its own (a factory that makes a new one).");
+    }
 
     /// <summary>The port opened (Erlang's <c>start</c>). Select descriptors here. Throwing fails the open.</summary>
     protected internal virtual void OnStart() { }
@@ -83,7 +93,7 @@ public abstract class PortDriver
 
     /// <summary>
     /// A write of the user's input that the port made itself, straight from a writer's thread (see
-    /// <see cref="DriverContext.EnableDirectOutput"/>), failed for good with <paramref name="errno"/>
+    /// <see cref="DriverContext.EnableDirectWrites"/>), failed for good with <paramref name="errno"/>
     /// (EPIPE, ECONNRESET): that write threw to its caller and every later write fails at once. The
     /// default does nothing (reading goes on, as the spawn driver wants); a driver whose port should
     /// end with its input (a socket, as Erlang's <c>exit_on_close</c>) fails the port here.

@@ -28,7 +28,9 @@ public sealed partial class PollScheduler
             }
             else
             {
-                work.Due = _backend.GetTimestamp() + dueTime.Ticks;
+                long now = _backend.GetTimestamp();
+                // Saturated: a due time of TimeSpan.MaxValue means never, not at once (overflow).
+                work.Due = dueTime.Ticks > long.MaxValue - now ? long.MaxValue : now + dueTime.Ticks;
                 bool earliest = !_timers.TryPeek(out _, out var first) || work.Due < first.Due;
                 _timers.Enqueue(work, (work.Due, _timerSeq++));
                 // Only a new earliest timer shortens the loop's wait.
@@ -162,7 +164,12 @@ public sealed partial class PollScheduler
         }
         while (batch.TryDequeue(out var work))
         {
-            if (_disposed) { batch.Clear(); break; }
+            if (_disposed)
+            {
+                // Left in the queue: the shutdown abandons it (see PollWork.Abandon).
+                batch.Enqueue(work);
+                break;
+            }
             RunGuarded(work);
         }
         return true;
@@ -194,8 +201,11 @@ public sealed partial class PollScheduler
 
     private void Shutdown()
     {
+        List<PollWork> abandoned;
         lock (_gate)
         {
+            abandoned = [.. _runningQueue, .. _runQueue];
+            _runningQueue.Clear();
             _runQueue.Clear();
             _timers.Clear();
         }
@@ -214,6 +224,20 @@ public sealed partial class PollScheduler
             }
         }
         _shutdownListeners.Clear();
+        // Queued work is dropped (as Rx's EventLoopScheduler drops it), but what someone waits for
+        // (a port's start, a close, a control call) is told, after the ports ended,, so no task hangs on a loop that is gone.
+        foreach (var work in abandoned)
+        {
+            try
+            {
+                work.Abandon();
+            }
+            catch (Exception ex)
+            {
+                // One abandoned item's failure must not keep the others from being told.
+                ReportError(ex);
+            }
+        }
         DeselectAll();
         _backend.Dispose();
         _errors.OnCompleted();

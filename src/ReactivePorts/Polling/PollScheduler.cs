@@ -110,6 +110,14 @@ public sealed partial class PollScheduler : LocalScheduler, ISchedulerPeriodic, 
     }
 
     /// <summary>Runs <paramref name="action"/> on the loop: inline when called on the loop thread, queued otherwise.</summary>
+    /// <remarks><paramref name="abandoned"/>, if given, runs instead when the loop shuts down before the action ran (during the shutdown, on the loop thread), so nothing waiting for it hangs.</remarks>
+    internal void Post<TState>(Action<TState> action, TState state, Action<TState>? abandoned)
+    {
+        if (IsLoopThread) action(state);
+        else Enqueue(new LoopCallback<TState>(action, state, abandoned), TimeSpan.Zero);
+    }
+
+    /// <summary>Runs <paramref name="action"/> on the loop: inline when called on the loop thread, queued otherwise.</summary>
     internal void Post<TState>(Action<TState> action, TState state)
     {
         if (IsLoopThread) action(state);

@@ -29,6 +29,9 @@ internal abstract class PollWork : IDisposable
     }
 
     protected virtual void OnCanceled() { }
+
+    /// <summary>The loop shut down before this work ran: it never will (work that must not be lost silently says so here).</summary>
+    internal virtual void Abandon() { }
 }
 
 /// <summary>An Rx action: <c>action(scheduler, state)</c>; the disposable it returns is disposed on cancel.</summary>
@@ -53,7 +56,12 @@ internal sealed class ScheduledAction<TState>(IScheduler scheduler, TState state
 }
 
 /// <summary>A plain callback with a state, used internally (no Rx disposable to track).</summary>
-internal sealed class LoopCallback<TState>(Action<TState> action, TState state) : PollWork
+internal sealed class LoopCallback<TState>(Action<TState> action, TState state, Action<TState>? abandoned = null) : PollWork
 {
     protected override void Invoke() => action(state);
+
+    internal override void Abandon()
+    {
+        if (!IsCanceled) abandoned?.Invoke(state);
+    }
 }

@@ -19,7 +19,7 @@ public sealed record DriverSpec : PortSpec<DriverSpec>
 
     private string? NameOverride { get; init; }
 
-    /// <summary>The port's name: the one given, else the driver's.</summary>
+    /// <summary>The port's name as given (<see cref="WithName"/>), else "driver"; the open port is named after its driver unless named here.</summary>
     public override string Name => NameOverride ?? "driver";
 
     /// <summary>Names the port (for port info and errors; the driver's name by default).</summary>

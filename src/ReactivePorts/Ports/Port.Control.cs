@@ -66,7 +66,7 @@ public sealed partial class Port
                     // The driver's answer, good or bad, belongs to the caller; the loop carries on.
                     reply.TrySetException(ex);
                 }
-            }, (this, operation, data, call, reply));
+            }, (this, operation, data, call, reply), static s => s.reply.TrySetException(new ObjectDisposedException(nameof(PollScheduler), "The port's poll loop was disposed.")));
         }
         catch (ObjectDisposedException ex)
         {

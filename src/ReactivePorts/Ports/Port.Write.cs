@@ -126,7 +126,7 @@ public sealed partial class Port
                 var (port, error, done) = s;
                 port._core.Abort(error);
                 port._core.BeginClose(TimeSpan.Zero, done); // already closed: reports what was never written
-            }, (this, error, done));
+            }, (this, error, done), static s => s.done.TrySetResult(s.Item1._core.UnwrittenBytes));
         }
         catch (ObjectDisposedException)
         {
@@ -160,6 +160,7 @@ public sealed partial class Port
     /// <returns>Completes when the flush has ended, with the number of accepted bytes never written (0 when everything was).</returns>
     public Task<long> CloseAsync(TimeSpan? flushTimeout = null)
     {
+        if (flushTimeout == Timeout.InfiniteTimeSpan) flushTimeout = TimeSpan.MaxValue;
         if (flushTimeout is { } t) ArgumentOutOfRangeException.ThrowIfLessThan(t, TimeSpan.Zero, nameof(flushTimeout));
         Interlocked.Exchange(ref _disposed, 1);
         var done = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -170,9 +171,9 @@ public sealed partial class Port
             {
                 var (port, timeout, done) = s;
                 port._core.BeginClose(timeout, done);
-            }, (this, flushTimeout ?? _options.FlushTimeout, done));
-            // Kill-on-close runs when the port has closed (IPortSink.OnClosed), after the flush, for
-            // every way of closing: this call, Dispose, or disposing the output's subscription.
+            }, (this, flushTimeout ?? _options.FlushTimeout, done), static s => s.done.TrySetResult(s.Item1._core.UnwrittenBytes));
+            // Kill-on-close runs when the port is torn down (IPortSink.OnFinished), after the flush,
+            // for every way of closing: this call, Dispose, or disposing the output's subscription.
         }
         catch (ObjectDisposedException)
         {

@@ -97,7 +97,7 @@ public sealed partial class Port : IPortSink, IDisposable, IAsyncDisposable
     public PortOutput Output => _output;
 
     /// <summary>
-    /// Everything that happens, in order (data, eof, exit, write failures, close), as a view for
+    /// Everything that happens, in order (data, exit, eof in eof mode, write failures, close), as a view for
     /// monitoring: events from the moment of subscribing. Subscribing here does not start reading;
     /// subscribing to <see cref="Output"/> does (so a monitor subscribed first cannot take packets
     /// away from the output).
@@ -153,7 +153,7 @@ public sealed partial class Port : IPortSink, IDisposable, IAsyncDisposable
     internal PortOptions Options => _options;
 
     /// <summary>Starts the driver on the loop (called once by the opener).</summary>
-    internal void Start() => Scheduler.Post(static p => p._core.Start(), this);
+    internal void Start() => Scheduler.Post(static p => p._core.Start(), this, static p => p._core.AbandonUnstarted());
 
     internal void Subscribe(IObserver<Packet> observer)
     {
@@ -271,8 +271,12 @@ public sealed partial class Port : IPortSink, IDisposable, IAsyncDisposable
         }
         SetCompletion(_started, error ?? new ObjectDisposedException(DriverContext.PortObjectName, $"Port '{_name}' closed before its driver started."));
         SetCompletion(_completion, error);
-        // Kill-on-close acts once the port is closed, that is after the flush, so what was written
-        // before the close still reaches the child.
+    }
+
+    void IPortSink.OnFinished()
+    {
+        // Kill-on-close acts once the port is torn down, that is after the flush, so what was
+        // written before the close still reaches the child.
         if (_options.KillOnClose && _status is null) KillAfterClose();
     }
 

@@ -18,7 +18,7 @@ public enum PortState
 /// <param name="DriverName">The driver behind the port ("spawn", or a driver's own name).</param>
 /// <param name="OsPid">The OS process id, or null when the driver has none (Erlang's <c>undefined</c>).</param>
 /// <param name="BytesRead">Payload bytes delivered from the port so far.</param>
-/// <param name="BytesWritten">Bytes written to the port (with framing headers) so far.</param>
+/// <param name="BytesWritten">Bytes written to the port so far (framing headers included), counted when handed to the driver, which writes or queues them (queued ones are also in <paramref name="QueueSize"/>).</param>
 /// <param name="QueueSize">Bytes accepted but not yet written.</param>
 /// <param name="IsBusy">Whether senders are being held back.</param>
 /// <param name="State">Open, closing (flushing after a close) or closed.</param>

@@ -30,7 +30,8 @@ public sealed class PortOutput : IObservable<Packet>
 
     /// <summary>
     /// Reads the port as its one output subscriber and delivers everything as events, in order:
-    /// <see cref="PortData"/>…, <see cref="PortEof"/>, <see cref="PortExited"/>,
+    /// <see cref="PortData"/>…, <see cref="PortTruncatedFrame"/> (if the output ended inside a
+    /// frame), <see cref="PortExited"/>, <see cref="PortEof"/> (eof mode only),
     /// <see cref="PortClosed"/> (write failures where they happen). For a passive view next to
     /// another reader, use <see cref="Port.Events"/> instead. Disposing closes the port.
     /// </summary>

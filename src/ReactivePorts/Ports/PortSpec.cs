@@ -103,9 +103,15 @@ public abstract record PortSpec<TSpec> : IObservable<Packet>
     [Pure]
     public TSpec WithoutBusyMarks() => With(Options with { HighWatermark = 0, LowWatermark = 0 });
 
-    /// <summary>How long closing keeps flushing queued input before dropping it (default 5 s).</summary>
+    /// <summary>How long closing keeps flushing queued input before dropping it (default 5 s; <see cref="Timeout.InfiniteTimeSpan"/> waits for as long as it takes).</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative (other than infinite).</exception>
     [Pure]
-    public TSpec WithFlushTimeout(TimeSpan timeout) => With(Options with { FlushTimeout = timeout });
+    public TSpec WithFlushTimeout(TimeSpan timeout)
+    {
+        if (timeout == Timeout.InfiniteTimeSpan) timeout = TimeSpan.MaxValue;
+        ArgumentOutOfRangeException.ThrowIfLessThan(timeout, TimeSpan.Zero);
+        return With(Options with { FlushTimeout = timeout });
+    }
 
     /// <summary>
     /// Zero-copy delivery (explicit opt-in): payloads are slices of the port's read buffer, valid

@@ -130,4 +130,13 @@ public sealed class DriverProcessTests : IDisposable
 
         Assert.NotEmpty(factories);
     }
+
+    [Fact]
+    public async Task Open_OneDriverInstanceForTwoPorts_Refused()
+    {
+        var driver = new ProcessDriver(new FakeProcess());
+        var spec = Port.Driver(() => driver).WithScheduler(_loop);
+        await using var first = spec.Open();
+        Assert.Contains("instance", Assert.Throws<InvalidOperationException>(() => spec.Open()).Message);
+    }
 }

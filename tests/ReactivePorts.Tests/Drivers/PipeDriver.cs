@@ -38,7 +38,7 @@ internal sealed class PipeDriver(SafeHandle? source, SafeHandle? sink) : PortDri
     protected internal override void OnStart()
     {
         if (source is not null) Context.Select(source, PollEvents.Readable);
-        if (sink is not null && DirectOutput) Context.EnableDirectOutput(sink);
+        if (sink is not null && DirectOutput) Context.EnableDirectWrites(sink);
     }
 
     protected internal override void OnReadable(SafeHandle handle)
@@ -72,7 +72,7 @@ internal sealed class PipeDriver(SafeHandle? source, SafeHandle? sink) : PortDri
     /// <summary>Everything written: close the sink (through stop-select), so its reader sees end of file.</summary>
     protected internal override void OnInputEnd()
     {
-        Context.DisableDirectOutput();
+        Context.DisableDirectWrites();
         Context.Select(sink!, PollEvents.None); // selected (if it was not) so that deselecting hands it to stop-select
         Context.Deselect(sink!);
     }

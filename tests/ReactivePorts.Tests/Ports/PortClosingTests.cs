@@ -99,4 +99,74 @@ public sealed class PortClosingTests
         Assert.Equal(expected, (recorder.Error as PortAbortedException)?.Reason);
         if (expected is null) Assert.Null(recorder.Error);
     }
+
+    [Fact(Timeout = 20000)]
+    public async Task CloseAsync_WithKillOnClose_KillsOnlyAfterTheFlush()
+    {
+        string dir = Directory.CreateTempSubdirectory("rp-kill-").FullName;
+        await using var scope = new PortScope();
+        try
+        {
+            string count = Path.Combine(dir, "count");
+            // Reads late, counts everything, then lingers: kill-on-close must wait for the flush.
+            var port = scope.Open(Sh("sleep 0.3; wc -c > \"$0\"; exec sleep 30", count).WithKillOnClose());
+            port.WriteForced(new byte[200_000]);
+            Assert.Equal(0, await port.CloseAsync().WaitAsync(TestTimeout));
+            Assert.Equal(9, (await port.Exit.WaitAsync(TestTimeout)).Signal);
+            Assert.Equal("200000", File.ReadAllText(count).Trim());
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [Fact(Timeout = 20000)]
+    public async Task CompleteInput_WithAWriterWaitingOnABusyPort_TheWaitingWriteGoesInBeforeTheEnd()
+    {
+        string dir = Directory.CreateTempSubdirectory("rp-half-").FullName;
+        await using var scope = new PortScope();
+        try
+        {
+            string fifo = await MakeFifo(dir), count = Path.Combine(dir, "count");
+            var port = scope.Open(Sh("read -r go < \"$0\"; wc -c > \"$1\"", fifo, count).WithPipeSize(4096));
+            port.WriteForced(new byte[20_000]); // busy
+            var waiting = port.WriteAsync(new byte[10]).AsTask();
+            Assert.False(waiting.IsCompleted);
+            port.CompleteInput();
+            await File.WriteAllTextAsync(fifo, "go\n").WaitAsync(TestTimeout);
+            await waiting.WaitAsync(TestTimeout);
+            Assert.Equal(0, (await port.Exit.WaitAsync(TestTimeout)).ExitCode);
+            Assert.Equal("20010", File.ReadAllText(count).Trim());
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [Fact(Timeout = 20000)]
+    public async Task CloseAsync_InfiniteFlushTimeout_WaitsForTheChild_DropsNothing()
+    {
+        await using var scope = new PortScope();
+        var port = scope.Open(Sh("sleep 0.3; exec cat >/dev/null").WithFlushTimeout(Timeout.InfiniteTimeSpan));
+        port.WriteForced(new byte[200_000]);
+        Assert.Equal(0, await port.CloseAsync(TimeSpan.MaxValue).WaitAsync(TestTimeout));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Sh("true").WithFlushTimeout(TimeSpan.FromSeconds(-2)));
+    }
+
+    [Fact(Timeout = 20000)]
+    public async Task CloseAsync_LoopDisposedDuringTheFlush_CompletesWithTheBytesNeverWritten()
+    {
+        await using var scope = new PortScope();
+        var loop = new ReactivePorts.Polling.PollScheduler();
+        var port = scope.Open(Sh("exec sleep 30").WithPipeSize(4096).WithScheduler(loop));
+        port.WriteForced(new byte[20_000]);
+        await loop.Barrier();
+        int pipe = ((SpawnDriver)port.Core.Driver).InputPipeSize;
+        var close = port.CloseAsync(TimeSpan.FromSeconds(30));
+        await loop.Barrier();
+        loop.Dispose();
+        Assert.Equal(20_000 - pipe, await close.WaitAsync(TestTimeout));
+    }
 }

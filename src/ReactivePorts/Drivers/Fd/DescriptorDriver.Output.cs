@@ -112,7 +112,7 @@ internal abstract partial class DescriptorDriver
     {
         if (_outputDone) return;
         _outputDone = true;
-        Context.DisableDirectOutput();
+        Context.DisableDirectWrites();
         if (_output is not { } output || !_outputOnLoop) return;
         if (!ReferenceEquals(output, _input)) Context.Deselect(output);
         else if (!_inputDone) Context.Select(output, PollEvents.Readable);

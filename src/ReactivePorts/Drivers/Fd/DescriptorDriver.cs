@@ -78,7 +78,7 @@ internal abstract partial class DescriptorDriver : PortDriver
                 if (!Context.IsReadingPaused) ReadOffLoop();
             }
         }
-        if (_outputOnLoop) Context.EnableDirectOutput(output!);
+        if (_outputOnLoop) Context.EnableDirectWrites(output!);
     }
 
     private static bool Pollable(SafeHandle handle)

@@ -41,16 +41,17 @@ internal sealed partial class SpawnDriver : PortDriver
     protected internal override void OnStart()
     {
         Context.SetOsPid(_child.Pid);
+        // Watched first: whatever fails below, the child is still reaped and its status reported.
+        _watcher = new ChildWatcher(_child, Context);
+        _watcher.Start();
         if (_stdout is not null) { Context.Select(_stdout, PollEvents.Readable); _openStreams++; }
         if (_stderr is not null) { Context.Select(_stderr, PollEvents.Readable); _openStreams++; }
         if (_stdin is not null)
         {
             InputPipeSize = Math.Max(0, Libc.GetPipeSize(_stdin));
             Context.Select(_stdin, PollEvents.None);
-            Context.EnableDirectOutput(_stdin);
+            Context.EnableDirectWrites(_stdin);
         }
-        _watcher = new ChildWatcher(_child, Context);
-        _watcher.Start();
     }
 
     protected internal override void OnProcessExit(ExitStatus status)
@@ -133,6 +134,14 @@ internal sealed partial class SpawnDriver : PortDriver
 
     protected internal override void OnStop()
     {
+        if (_watcher is null)
+        {
+            // Never started (its loop went away first): nothing watches the child or owns the
+            // pipes yet. The reaper takes the child, so it is reaped and the exit task completes.
+            ReleaseUnstarted();
+            ChildReaper.Adopt(_child, Context.ReportExit);
+            return;
+        }
         // The pipes are closed by the port (deselect, then stop_select disposes them). The child is
         // not killed (Erlang's rule); the watcher stays on the loop until it is reaped.
         _stdin = _stdout = _stderr = null;

@@ -1,3 +1,4 @@
+using System.Reactive.Concurrency;
 using ReactivePorts.Drivers.Spawn;
 using ReactivePorts.Polling;
 using ReactivePorts.Tests.Polling;
@@ -51,5 +52,21 @@ public sealed class ChildReaperTests
         var status = await reaped.Task.WaitAsync(PortTestKit.TestTimeout);
         Assert.Equal(9, status.Signal);
         Assert.False(IsZombie(pid));
+    }
+
+    [Fact(Timeout = 20000)]
+    public async Task LoopDisposedBeforeThePortStarted_StartedFaults_ChildStillReaped()
+    {
+        var loop = new PollScheduler();
+        // Keep the loop busy so the port's start is still queued when the loop is disposed.
+        var hold = new ManualResetEventSlim();
+        loop.Schedule(() => hold.Wait(TimeSpan.FromSeconds(5)));
+        var port = Port.SpawnExecutable("/bin/sleep").WithArguments("0.2").WithScheduler(loop).Open();
+        loop.Dispose();
+        hold.Set();
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => port.Started.WaitAsync(PortTestKit.TestTimeout));
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => port.Completion.WaitAsync(PortTestKit.TestTimeout));
+        Assert.Equal(0, (await port.Exit.WaitAsync(PortTestKit.TestTimeout)).ExitCode);
+        Assert.False(IsZombie(port.OsPid!.Value));
     }
 }

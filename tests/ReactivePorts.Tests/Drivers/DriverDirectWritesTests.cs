@@ -4,8 +4,8 @@ using ReactivePorts.Tests.Spawning;
 
 namespace ReactivePorts.Tests.Drivers;
 
-/// <summary>EnableDirectOutput / DisableDirectOutput: writers on other threads write straight to the descriptor while the port is idle.</summary>
-public sealed class DriverDirectOutputTests : IDisposable
+/// <summary>EnableDirectWrites / DisableDirectWrites: writers on other threads write straight to the descriptor while the port is idle.</summary>
+public sealed class DriverDirectWritesTests : IDisposable
 {
     private readonly PollScheduler _loop = new();
 
@@ -14,7 +14,7 @@ public sealed class DriverDirectOutputTests : IDisposable
     private static byte[] Pattern(int length, int seed) => Enumerable.Range(0, length).Select(i => (byte)(i * 31 + seed)).ToArray();
 
     [Fact(Timeout = 15000)]
-    public async Task EnableDirectOutput_LargeWriteFromAnotherThread_ReachesTheFdWithoutOnInput()
+    public async Task EnableDirectWrites_LargeWriteFromAnotherThread_ReachesTheFdWithoutOnInput()
     {
         using var pipe = new PipeEnds();
         var driver = new PipeDriver(null, pipe.Write) { DirectOutput = true };
@@ -30,12 +30,12 @@ public sealed class DriverDirectOutputTests : IDisposable
     }
 
     [Fact(Timeout = 15000)]
-    public async Task DisableDirectOutput_NextWrite_GoesThroughOnInput()
+    public async Task DisableDirectWrites_NextWrite_GoesThroughOnInput()
     {
         using var pipe = new PipeEnds();
         var driver = new PipeDriver(null, pipe.Write) { DirectOutput = true };
         await using var port = await DriverTestKit.OpenAsync(_loop, driver);
-        await _loop.OnLoop(() => driver.Handle.DisableDirectOutput());
+        await _loop.OnLoop(() => driver.Handle.DisableDirectWrites());
         var payload = Pattern(8192, 2);
 
         await Task.Run(() => port.WriteAsync(payload).AsTask()).Within();
@@ -45,7 +45,7 @@ public sealed class DriverDirectOutputTests : IDisposable
     }
 
     [Fact(Timeout = 15000)]
-    public async Task EnableDirectOutput_PipeFillsMidWrite_TheRestFollowsThroughTheLoopInOrder()
+    public async Task EnableDirectWrites_PipeFillsMidWrite_TheRestFollowsThroughTheLoopInOrder()
     {
         using var pipe = new PipeEnds();
         var driver = new PipeDriver(null, pipe.Write) { DirectOutput = true };
@@ -65,7 +65,7 @@ public sealed class DriverDirectOutputTests : IDisposable
     }
 
     [Fact(Timeout = 15000)]
-    public async Task EnableDirectOutput_WriteFromTheLoopThread_GoesThroughOnInput()
+    public async Task EnableDirectWrites_WriteFromTheLoopThread_GoesThroughOnInput()
     {
         using var pipe = new PipeEnds();
         var driver = new PipeDriver(null, pipe.Write) { DirectOutput = true };
