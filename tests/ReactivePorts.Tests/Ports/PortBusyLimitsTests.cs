@@ -38,8 +38,8 @@ public sealed class PortBusyLimitsTests
     [Fact(Timeout = 20000)]
     public async Task Busy_ReadyAgainOnlyBelowTheLowLimit()
     {
-        string dir = Directory.CreateTempSubdirectory("rp-busy-").FullName;
-        string fifo = await MakeFifo(dir);
+        using var dir = new TempDir("rp-busy-");
+        string fifo = await MakeFifo(dir.Path);
         await using var scope = new PortScope();
         // Held until released; then it reads two pages (8192 bytes; a pipe is writable again only
         // when whole pages are free) and no more: the queue goes from 12000 to 3808, under the low limit.
@@ -54,14 +54,13 @@ public sealed class PortBusyLimitsTests
         await Release(fifo);
         await ready.Task.WaitAsync(TestTimeout);
         Assert.Equal(12000 - 8192, port.GetInfo().QueueSize);
-        Directory.Delete(dir, true);
     }
 
     [Fact(Timeout = 20000)]
     public async Task Write_Blocking_WaitsWhileBusy_ReleasedByTheChildReading()
     {
-        string dir = Directory.CreateTempSubdirectory("rp-busy-").FullName;
-        string fifo = await MakeFifo(dir);
+        using var dir = new TempDir("rp-busy-");
+        string fifo = await MakeFifo(dir.Path);
         await using var scope = new PortScope();
         // Held until released, then reads everything.
         var port = scope.Open(Sh("read -r go < \"$0\"; exec cat >/dev/null", fifo).WithPipeSize(4096));
@@ -73,7 +72,6 @@ public sealed class PortBusyLimitsTests
         // Release the child: it reads everything, the port is ready, the write goes in.
         await Release(fifo);
         await blocked.WaitAsync(TestTimeout);
-        Directory.Delete(dir, true);
     }
 
     [Fact(Timeout = 20000)]

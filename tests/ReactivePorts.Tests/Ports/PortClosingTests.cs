@@ -32,26 +32,19 @@ public sealed class PortClosingTests
     [Fact(Timeout = 20000)]
     public async Task CloseAsync_ReadingChild_FlushesEverything_AfterTheOutputEnded()
     {
-        string dir = Directory.CreateTempSubdirectory("rp-flush-").FullName;
+        using var dir = new TempDir("rp-flush-");
         await using var scope = new PortScope();
-        try
-        {
-            string count = Path.Combine(dir, "count");
-            // Reads slowly: the flush outlives the port's output.
-            var port = scope.Open(Sh("sleep 0.2; wc -c > \"$0\"", count));
-            var recorder = new PortRecorder(port);
-            for (int i = 0; i < 8; i++) port.WriteForced(new byte[64 * 1024]);
-            var close = port.CloseAsync();
-            await recorder.Completed;
-            Assert.False(close.IsCompleted);
-            Assert.Equal(0, await close.WaitAsync(TestTimeout));
-            Assert.Equal(0, (await port.Exit.WaitAsync(TestTimeout)).ExitCode);
-            Assert.Equal((8 * 64 * 1024).ToString(), File.ReadAllText(count).Trim());
-        }
-        finally
-        {
-            Directory.Delete(dir, true);
-        }
+        string count = dir.File("count");
+        // Reads slowly: the flush outlives the port's output.
+        var port = scope.Open(Sh("sleep 0.2; wc -c > \"$0\"", count));
+        var recorder = new PortRecorder(port);
+        for (int i = 0; i < 8; i++) port.WriteForced(new byte[64 * 1024]);
+        var close = port.CloseAsync();
+        await recorder.Completed;
+        Assert.False(close.IsCompleted);
+        Assert.Equal(0, await close.WaitAsync(TestTimeout));
+        Assert.Equal(0, (await port.Exit.WaitAsync(TestTimeout)).ExitCode);
+        Assert.Equal((8 * 64 * 1024).ToString(), File.ReadAllText(count).Trim());
     }
 
     [Fact(Timeout = 20000)]
@@ -103,46 +96,32 @@ public sealed class PortClosingTests
     [Fact(Timeout = 20000)]
     public async Task CloseAsync_WithKillOnClose_KillsOnlyAfterTheFlush()
     {
-        string dir = Directory.CreateTempSubdirectory("rp-kill-").FullName;
+        using var dir = new TempDir("rp-kill-");
         await using var scope = new PortScope();
-        try
-        {
-            string count = Path.Combine(dir, "count");
-            // Reads late, counts everything, then lingers: kill-on-close must wait for the flush.
-            var port = scope.Open(Sh("sleep 0.3; wc -c > \"$0\"; exec sleep 30", count).WithKillOnClose());
-            port.WriteForced(new byte[200_000]);
-            Assert.Equal(0, await port.CloseAsync().WaitAsync(TestTimeout));
-            Assert.Equal(9, (await port.Exit.WaitAsync(TestTimeout)).Signal);
-            Assert.Equal("200000", File.ReadAllText(count).Trim());
-        }
-        finally
-        {
-            Directory.Delete(dir, true);
-        }
+        string count = dir.File("count");
+        // Reads late, counts everything, then lingers: kill-on-close must wait for the flush.
+        var port = scope.Open(Sh("sleep 0.3; wc -c > \"$0\"; exec sleep 30", count).WithKillOnClose());
+        port.WriteForced(new byte[200_000]);
+        Assert.Equal(0, await port.CloseAsync().WaitAsync(TestTimeout));
+        Assert.Equal(9, (await port.Exit.WaitAsync(TestTimeout)).Signal);
+        Assert.Equal("200000", File.ReadAllText(count).Trim());
     }
 
     [Fact(Timeout = 20000)]
     public async Task CompleteInput_WithAWriterWaitingOnABusyPort_TheWaitingWriteGoesInBeforeTheEnd()
     {
-        string dir = Directory.CreateTempSubdirectory("rp-half-").FullName;
+        using var dir = new TempDir("rp-half-");
         await using var scope = new PortScope();
-        try
-        {
-            string fifo = await MakeFifo(dir), count = Path.Combine(dir, "count");
-            var port = scope.Open(Sh("read -r go < \"$0\"; wc -c > \"$1\"", fifo, count).WithPipeSize(4096));
-            port.WriteForced(new byte[20_000]); // busy
-            var waiting = port.WriteAsync(new byte[10]).AsTask();
-            Assert.False(waiting.IsCompleted);
-            port.CompleteInput();
-            await File.WriteAllTextAsync(fifo, "go\n").WaitAsync(TestTimeout);
-            await waiting.WaitAsync(TestTimeout);
-            Assert.Equal(0, (await port.Exit.WaitAsync(TestTimeout)).ExitCode);
-            Assert.Equal("20010", File.ReadAllText(count).Trim());
-        }
-        finally
-        {
-            Directory.Delete(dir, true);
-        }
+        string fifo = await MakeFifo(dir.Path), count = dir.File("count");
+        var port = scope.Open(Sh("read -r go < \"$0\"; wc -c > \"$1\"", fifo, count).WithPipeSize(4096));
+        port.WriteForced(new byte[20_000]); // busy
+        var waiting = port.WriteAsync(new byte[10]).AsTask();
+        Assert.False(waiting.IsCompleted);
+        port.CompleteInput();
+        await File.WriteAllTextAsync(fifo, "go\n").WaitAsync(TestTimeout);
+        await waiting.WaitAsync(TestTimeout);
+        Assert.Equal(0, (await port.Exit.WaitAsync(TestTimeout)).ExitCode);
+        Assert.Equal("20010", File.ReadAllText(count).Trim());
     }
 
     [Fact(Timeout = 20000)]

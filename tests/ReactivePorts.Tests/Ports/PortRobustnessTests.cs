@@ -10,14 +10,6 @@ namespace ReactivePorts.Tests.Ports;
 /// <summary>Failure paths found in review: a disposed loop, a failing monitor, self-feeding, slow readers during a drain.</summary>
 public sealed class PortRobustnessTests
 {
-    private static bool IsZombie(int pid)
-    {
-        var path = $"/proc/{pid}/stat";
-        if (!File.Exists(path)) return false;
-        var stat = File.ReadAllText(path);
-        return stat[(stat.LastIndexOf(')') + 2)] == 'Z';
-    }
-
     [Fact(Timeout = 20000)]
     public async Task LoopDisposed_WithOpenPort_OutputFailsExitStillCompletes_NoZombie()
     {
@@ -34,7 +26,7 @@ public sealed class PortRobustnessTests
         // took over the reaping, so the status still arrives and no zombie is left.
         var status = await port.Exit.WaitAsync(PortTestKit.TestTimeout);
         Assert.Equal(0, status.ExitCode);
-        Assert.False(IsZombie(port.OsPid!.Value));
+        Assert.False(PortTestKit.IsZombie(port.OsPid!.Value));
     }
 
     [Fact(Timeout = 20000)]

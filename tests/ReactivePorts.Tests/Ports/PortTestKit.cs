@@ -41,6 +41,15 @@ internal static class PortTestKit
     /// <summary>Whether a process with this pid exists (kill(pid, 0)).</summary>
     public static bool IsAlive(int pid) => Libc.Kill(pid, 0) == 0;
 
+    /// <summary>Whether <paramref name="pid"/> is a zombie (exited, never reaped).</summary>
+    public static bool IsZombie(int pid)
+    {
+        var path = $"/proc/{pid}/stat";
+        if (!File.Exists(path)) return false;
+        var stat = File.ReadAllText(path);
+        return stat[(stat.LastIndexOf(')') + 2)] == 'Z';
+    }
+
     /// <summary>Runs <paramref name="spec"/> to completion and returns its standard output as text.</summary>
     public static async Task<string> RunText(SpawnSpec spec)
     {
@@ -56,6 +65,16 @@ internal static class PortTestKit
         Assert.True(result.Status.Success, result.Status.ToString());
         return path;
     }
+}
+
+/// <summary>A temporary directory, deleted with everything in it when disposed.</summary>
+internal sealed class TempDir(string prefix) : IDisposable
+{
+    public string Path { get; } = Directory.CreateTempSubdirectory(prefix).FullName;
+
+    public string File(string name) => System.IO.Path.Combine(Path, name);
+
+    public void Dispose() => Directory.Delete(Path, true);
 }
 
 /// <summary>Records everything a port does (events and packets), with tasks for completion and for each event kind.</summary>

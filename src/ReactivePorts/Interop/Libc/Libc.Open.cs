@@ -26,21 +26,7 @@ internal static partial class Libc
     internal static int TryOpen(string path, int flags, int mode, out SafeFdHandle? handle)
     {
         if (path.Contains('\0')) throw new ArgumentException("A path cannot contain a NUL character.", nameof(path));
-        while (true)
-        {
-            int fd = OpenRaw(path, flags | O_CLOEXEC, mode);
-            if (fd >= 0)
-            {
-                handle = new SafeFdHandle(fd);
-                return 0;
-            }
-            int errno = LastErrno;
-            if (errno != EINTR)
-            {
-                handle = null;
-                return -errno;
-            }
-        }
+        return TryOpen(System.Text.Encoding.UTF8.GetBytes(path), flags, mode, out handle);
     }
 
     [LibraryImport(Name, EntryPoint = "open", SetLastError = true)]

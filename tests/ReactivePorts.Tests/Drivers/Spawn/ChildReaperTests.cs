@@ -9,14 +9,6 @@ namespace ReactivePorts.Tests.Drivers.Spawn;
 /// <summary>The process-wide reaper: children outlive their port's loop, or lose their port at open, and are still reaped.</summary>
 public sealed class ChildReaperTests
 {
-    private static bool IsZombie(int pid)
-    {
-        var path = $"/proc/{pid}/stat";
-        if (!File.Exists(path)) return false;
-        var stat = File.ReadAllText(path);
-        return stat[(stat.LastIndexOf(')') + 2)] == 'Z';
-    }
-
     [Fact(Timeout = 20000)]
     public async Task LoopDisposed_ChildStillRunning_ReaperReapsIt_ExitTaskCompletes()
     {
@@ -35,7 +27,7 @@ public sealed class ChildReaperTests
         System.Diagnostics.Process.GetProcessById(port.OsPid.Value).Kill();
         var status = await port.Exit.WaitAsync(PortTestKit.TestTimeout);
         Assert.Equal(9, status.Signal);
-        Assert.False(IsZombie(port.OsPid.Value));
+        Assert.False(PortTestKit.IsZombie(port.OsPid.Value));
         Assert.False(await ChildReaper.Loop.OnLoop(() => ChildReaper.IsWatching(port.OsPid.Value)));
     }
 
@@ -51,7 +43,7 @@ public sealed class ChildReaperTests
         ChildReaper.Adopt(driver.Child, s => reaped.TrySetResult(s));
         var status = await reaped.Task.WaitAsync(PortTestKit.TestTimeout);
         Assert.Equal(9, status.Signal);
-        Assert.False(IsZombie(pid));
+        Assert.False(PortTestKit.IsZombie(pid));
     }
 
     [Fact(Timeout = 20000)]
@@ -67,6 +59,6 @@ public sealed class ChildReaperTests
         await Assert.ThrowsAsync<ObjectDisposedException>(() => port.Started.WaitAsync(PortTestKit.TestTimeout));
         await Assert.ThrowsAsync<ObjectDisposedException>(() => port.Completion.WaitAsync(PortTestKit.TestTimeout));
         Assert.Equal(0, (await port.Exit.WaitAsync(PortTestKit.TestTimeout)).ExitCode);
-        Assert.False(IsZombie(port.OsPid!.Value));
+        Assert.False(PortTestKit.IsZombie(port.OsPid!.Value));
     }
 }
