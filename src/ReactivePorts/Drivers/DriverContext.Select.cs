@@ -36,7 +36,10 @@ public sealed partial class DriverContext : IPollHandler
                 _driver.OnStopSelect(handle);
                 return;
             }
-            var registration = Scheduler.Select(handle, Effective(interest), this);
+            // Registered with the interest asked for, even while reading is paused, so a descriptor
+            // epoll cannot watch (a regular file: EPERM) fails here, in the driver's call, not later
+            // when reading resumes; the paused interest is applied just below.
+            var registration = Scheduler.Select(handle, interest, this);
             selection = new Selection(handle, registration);
             _selections.Add(selection);
         }
@@ -107,7 +110,16 @@ public sealed partial class DriverContext : IPollHandler
 
     private void ApplyInterest()
     {
-        foreach (var s in _selections) s.Registration.SetInterest(Effective(s.Requested));
+        try
+        {
+            foreach (var s in _selections) s.Registration.SetInterest(Effective(s.Requested));
+        }
+        catch (IOException ex)
+        {
+            // The kernel refused a descriptor (epoll_ctl): this port cannot read it, so it fails with
+            // that, rather than waiting for readiness that will never be reported.
+            Finish(ex);
+        }
     }
 
     private void DeselectAll()
