@@ -36,49 +36,23 @@ public sealed class DescriptorIO
     public IOResult SetNonBlocking(SafeHandle handle, bool nonBlocking = true)
     {
         ArgumentNullException.ThrowIfNull(handle);
-        bool added = false;
-        try
-        {
-            handle.DangerousAddRef(ref added);
-            int rc = Backend.SetNonBlocking(Fd(handle), nonBlocking);
-            return rc < 0 ? new IOResult(IOStatus.Failed, 0, -rc) : new IOResult(IOStatus.Done, 0, 0);
-        }
-        finally
-        {
-            if (added) handle.DangerousRelease();
-        }
+        using var fd = new Lease(handle);
+        int rc = Backend.SetNonBlocking(fd.Fd, nonBlocking);
+        return rc < 0 ? new IOResult(IOStatus.Failed, 0, -rc) : new IOResult(IOStatus.Done, 0, 0);
     }
 
     /// <summary>One read(2) into <paramref name="buffer"/>.</summary>
     public IOResult Read(SafeHandle handle, Span<byte> buffer)
     {
         ArgumentNullException.ThrowIfNull(handle);
-        bool added = false;
-        try
-        {
-            handle.DangerousAddRef(ref added);
-            return ReadResult(ReadRetrying(Fd(handle), buffer, default, default), 0);
-        }
-        finally
-        {
-            if (added) handle.DangerousRelease();
-        }
+        return ReadResult(ReadRetrying(handle, buffer, default, default), 0);
     }
 
     /// <summary>One write(2) of <paramref name="data"/>; the result says how much was taken.</summary>
     public IOResult Write(SafeHandle handle, ReadOnlySpan<byte> data)
     {
         ArgumentNullException.ThrowIfNull(handle);
-        bool added = false;
-        try
-        {
-            handle.DangerousAddRef(ref added);
-            return WriteResult(WriteRetrying(Fd(handle), data, default), 0);
-        }
-        finally
-        {
-            if (added) handle.DangerousRelease();
-        }
+        return WriteResult(WriteRetrying(handle, data, default), 0);
     }
 
     /// <summary>
@@ -140,20 +114,11 @@ public sealed class DescriptorIO
     /// <summary>One gathered write of the first <paramref name="count"/> peeked segments, holding a reference on the handle for the call only.</summary>
     private nint WriteGathered(SafeHandle handle, int count)
     {
-        bool added = false;
-        try
-        {
-            handle.DangerousAddRef(ref added);
-            int fd = Fd(handle);
-            nint n;
-            do n = count == 1 ? Backend.Write(fd, _peek[0].Span, default) : Backend.WriteGather(fd, _peek.AsSpan(0, count));
-            while (n == -Libc.EINTR);
-            return n;
-        }
-        finally
-        {
-            if (added) handle.DangerousRelease();
-        }
+        using var fd = new Lease(handle);
+        nint n;
+        do n = count == 1 ? Backend.Write(fd.Fd, _peek[0].Span, default) : Backend.WriteGather(fd.Fd, _peek.AsSpan(0, count));
+        while (n == -Libc.EINTR);
+        return n;
     }
 
     /// <summary>
@@ -188,7 +153,7 @@ public sealed class DescriptorIO
             Memory<byte> space, next = default;
             if (donate) loop.GetDonationSpace(readSize, out space, out next);
             else space = loop.GetReadBuffer(readSize).AsMemory(0, readSize);
-            nint n = ReadHolding(handle, packet.Span, space.Span, next.Span);
+            nint n = ReadRetrying(handle, packet.Span, space.Span, next.Span);
             if (n <= 0) return ReadResult(n, total);
             total += n;
             int inPacket = Math.Min((int)n, packet.Length);
@@ -209,21 +174,6 @@ public sealed class DescriptorIO
         return new IOResult(IOStatus.Done, total, 0);
     }
 
-    /// <summary>One read into up to three buffers, holding a reference on the handle for the call only.</summary>
-    private nint ReadHolding(SafeHandle handle, Span<byte> first, Span<byte> second, Span<byte> third)
-    {
-        bool added = false;
-        try
-        {
-            handle.DangerousAddRef(ref added);
-            return ReadRetrying(Fd(handle), first, second, third);
-        }
-        finally
-        {
-            if (added) handle.DangerousRelease();
-        }
-    }
-
     /// <summary>
     /// A frame written straight to the output descriptor by a writer on any thread (see
     /// <see cref="DriverContext.EnableDirectWrites"/>). Returns the bytes written, 0 when the
@@ -231,12 +181,10 @@ public sealed class DescriptorIO
     /// </summary>
     internal nint WriteDirect(SafeHandle handle, ReadOnlySpan<byte> header, ReadOnlySpan<byte> payload)
     {
-        bool added = false;
         try
         {
             // The reference keeps the descriptor open, and its number ours, while the loop closes it.
-            handle.DangerousAddRef(ref added);
-            nint n = WriteRetrying(Fd(handle), header, payload);
+            nint n = WriteRetrying(handle, header, payload);
             return n == -Libc.EAGAIN ? 0 : n;
         }
         catch (ObjectDisposedException)
@@ -244,26 +192,45 @@ public sealed class DescriptorIO
             // Closed on the loop meanwhile: the bytes take the loop's path, which knows why.
             return -Libc.EBADF;
         }
-        finally
-        {
-            if (added) handle.DangerousRelease();
-        }
     }
 
-    private static int Fd(SafeHandle handle) => (int)handle.DangerousGetHandle();
-
-    private nint ReadRetrying(int fd, Span<byte> first, Span<byte> second, Span<byte> third)
+    /// <summary>
+    /// A reference held on a handle for the length of one call, so its descriptor number stays ours
+    /// (closing it waits for the release); a closed handle throws <see cref="ObjectDisposedException"/>.
+    /// </summary>
+    private readonly ref struct Lease
     {
+        private readonly SafeHandle _handle;
+
+        public Lease(SafeHandle handle)
+        {
+            bool added = false;
+            handle.DangerousAddRef(ref added);
+            _handle = handle;
+            Fd = (int)handle.DangerousGetHandle();
+        }
+
+        public int Fd { get; }
+
+        public void Dispose() => _handle.DangerousRelease();
+    }
+
+    /// <summary>One read into up to three buffers, EINTR retried, holding a reference on the handle for the call only.</summary>
+    private nint ReadRetrying(SafeHandle handle, Span<byte> first, Span<byte> second, Span<byte> third)
+    {
+        using var fd = new Lease(handle);
         nint n;
-        do n = Backend.Read(fd, first, second, third);
+        do n = Backend.Read(fd.Fd, first, second, third);
         while (n == -Libc.EINTR);
         return n;
     }
 
-    private nint WriteRetrying(int fd, ReadOnlySpan<byte> first, ReadOnlySpan<byte> second)
+    /// <summary>One write of up to two buffers, EINTR retried, holding a reference on the handle for the call only.</summary>
+    private nint WriteRetrying(SafeHandle handle, ReadOnlySpan<byte> first, ReadOnlySpan<byte> second)
     {
+        using var fd = new Lease(handle);
         nint n;
-        do n = Backend.Write(fd, first, second);
+        do n = Backend.Write(fd.Fd, first, second);
         while (n == -Libc.EINTR);
         return n;
     }

@@ -59,17 +59,17 @@ internal abstract partial class DescriptorDriver : PortDriver
         _output = output;
         if (output is not null)
         {
-            _outputOnLoop = nonBlockingOutput && Pollable(output);
-            if (_outputOnLoop && !ReferenceEquals(output, input)) Context.Select(output, PollEvents.None);
+            // Disarmed at once: only whether the loop can watch it matters here.
+            _outputOnLoop = nonBlockingOutput && TrySelect(output, PollEvents.Writable);
+            if (_outputOnLoop) Context.Select(output, PollEvents.None);
         }
         if (input is not null)
         {
-            if (Pollable(input))
+            if (TrySelect(input, PollEvents.Readable))
             {
                 int flags = Libc.GetStatusFlags(input);
                 if (flags < 0) throw Libc.IOError("fcntl(F_GETFL)", -flags);
                 _inputNonBlocking = (flags & Libc.O_NONBLOCK) != 0;
-                Context.Select(input, PollEvents.Readable);
             }
             else
             {
@@ -81,10 +81,19 @@ internal abstract partial class DescriptorDriver : PortDriver
         if (_outputOnLoop) Context.EnableDirectWrites(output!);
     }
 
-    private static bool Pollable(SafeHandle handle)
+    /// <summary>Selects <paramref name="handle"/> on the port's loop; false when epoll cannot watch it (EPERM: a regular file, <c>/dev/null</c>), which is then driven off the loop.</summary>
+    private bool TrySelect(SafeHandle handle, PollEvents interest)
     {
-        int rc = Libc.IsPollable(handle);
-        return rc >= 0 ? rc == 1 : throw Libc.IOError("epoll_ctl", -rc);
+        try
+        {
+            Context.Select(handle, interest);
+            return true;
+        }
+        catch (IOException ex) when (ex.HResult == Libc.EPERM)
+        {
+            // The kernel's own answer: this descriptor has no poll method.
+            return false;
+        }
     }
 
     /// <summary>Handles are closed here (owned ones) or let go (the others), never on deselect: see <see cref="OnStop"/>.</summary>

@@ -22,7 +22,7 @@ internal sealed class VanillaDriver : DescriptorDriver
     private readonly TimeSpan _openTimeout;
     private SafeFdHandle? _handle;
     private TimeSpan _retry = FirstRetry;
-    private DateTimeOffset _deadline;
+    private System.Reactive.Concurrency.IStopwatch? _waiting; // on the loop's monotonic clock (virtual in tests)
 
     /// <param name="path">The file's path (for errors and retries).</param>
     /// <param name="flags">The flags of the open (retried with the same ones).</param>
@@ -51,7 +51,7 @@ internal sealed class VanillaDriver : DescriptorDriver
             Begin();
             return;
         }
-        _deadline = Context.Scheduler.Now + _openTimeout;
+        _waiting = Context.Scheduler.StartStopwatch();
         Context.SetTimer(_retry);
     }
 
@@ -68,7 +68,7 @@ internal sealed class VanillaDriver : DescriptorDriver
             Context.Fail(Libc.IOError("open", -rc, _path));
             return;
         }
-        if (Context.Scheduler.Now >= _deadline)
+        if (_waiting!.Elapsed >= _openTimeout)
         {
             Context.Fail(new TimeoutException($"No reader opened the FIFO '{_path}' within {_openTimeout.TotalSeconds:0.###} s.", Libc.IOError("open", Libc.ENXIO, _path)));
             return;

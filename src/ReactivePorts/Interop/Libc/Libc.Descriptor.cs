@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 namespace ReactivePorts.Interop;
 
 // Descriptors handed over by someone else (the fd and vanilla drivers): what kind of file they
-// are, whether epoll can watch them, their status flags, all on a SafeHandle the caller may not own.
+// are and their status flags, all on a SafeHandle the caller may not own.
 internal static unsafe partial class Libc
 {
     // sys/stat.h file types (st_mode & S_IFMT).
@@ -34,36 +34,11 @@ internal static unsafe partial class Libc
         return *(ushort*)(buffer + 28) & S_IFMT;
     }
 
-    /// <summary>
-    /// Whether epoll can watch the descriptor: false for regular files, directories and devices
-    /// without a poll method (<c>/dev/null</c>), which epoll_ctl refuses with EPERM. Probed on a
-    /// throwaway epoll instance, the kernel's own answer. Other errors are returned as -errno.
-    /// </summary>
-    internal static int IsPollable(SafeHandle handle)
-    {
-        using var epoll = EpollCreate();
-        return WithFd(handle, fd =>
-        {
-            int rc = EpollCtl(epoll.Fd, EPOLL_CTL_ADD, fd, EPOLLIN, 0);
-            return rc == 0 ? 1 : rc == -EPERM ? 0 : rc;
-        });
-    }
-
     /// <summary>The file status flags (F_GETFL) of a handle the caller may not own, or -errno (EBADF).</summary>
     internal static int GetStatusFlags(SafeHandle handle) => WithFd(handle, static fd => FcntlRetrying(fd, F_GETFL, 0));
 
     /// <summary>Replaces the file status flags (F_SETFL); 0 or -errno.</summary>
     internal static int SetStatusFlags(SafeHandle handle, int flags) => WithFd(handle, fd => FcntlRetrying(fd, F_SETFL, flags));
-
-    private static int FcntlRetrying(int fd, int cmd, int arg)
-    {
-        while (true)
-        {
-            int result = FcntlRaw(fd, cmd, arg);
-            if (result >= 0) return result;
-            if (LastErrno != EINTR) return -LastErrno;
-        }
-    }
 
     /// <summary>Runs <paramref name="call"/> on the handle's descriptor with a reference held; -EBADF for a closed or invalid handle.</summary>
     internal static int WithFd(SafeHandle handle, Func<int, int> call)

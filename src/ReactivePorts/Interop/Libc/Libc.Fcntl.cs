@@ -21,18 +21,21 @@ internal static partial class Libc
     /// <summary>Sets or clears O_NONBLOCK on a raw descriptor (the caller holds a reference on its handle); 0 or -errno.</summary>
     internal static int SetNonBlocking(int fd, bool nonBlocking)
     {
-        int flags;
-        while ((flags = FcntlRaw(fd, F_GETFL, 0)) < 0)
-        {
-            if (LastErrno != EINTR) return -LastErrno;
-        }
+        int flags = FcntlRetrying(fd, F_GETFL, 0);
+        if (flags < 0) return flags;
         int wanted = nonBlocking ? flags | O_NONBLOCK : flags & ~O_NONBLOCK;
-        if (wanted == flags) return 0;
-        while (FcntlRaw(fd, F_SETFL, wanted) < 0)
+        return wanted == flags ? 0 : Math.Min(0, FcntlRetrying(fd, F_SETFL, wanted));
+    }
+
+    /// <summary>fcntl on a raw descriptor (the caller holds a reference on its handle), retrying EINTR; the result or -errno.</summary>
+    private static int FcntlRetrying(int fd, int cmd, int arg)
+    {
+        while (true)
         {
+            int result = FcntlRaw(fd, cmd, arg);
+            if (result >= 0) return result;
             if (LastErrno != EINTR) return -LastErrno;
         }
-        return 0;
     }
 
     /// <summary>fcntl with an int argument, retrying EINTR. Returns the result (≥ 0) or -errno.</summary>
