@@ -24,9 +24,6 @@ public sealed partial class DriverContext
         Finish(new ObjectDisposedException(nameof(PollScheduler), "The port's poll loop was disposed before the port started."));
     }
 
-    /// <summary>Whether the port is flushing after a close: ended for its user, still writing what was queued.</summary>
-    internal bool IsClosing => _state == State.Closing;
-
     /// <summary>
     /// Closes the port (loop thread): no more writes, and writers waiting on a busy port are
     /// released with <see cref="ObjectDisposedException"/>; the output and events end now (nothing

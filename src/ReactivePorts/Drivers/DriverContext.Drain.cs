@@ -21,7 +21,7 @@ public sealed partial class DriverContext
     }
 
     private PollWork? _drainWork;
-    private long _segmentInFlight; // of the segment OnInput is handling: bytes neither queued nor known written yet (guarded by _writeGate)
+    private long _segmentInFlight; // of the segment OnInput is handling: bytes neither queued nor known written yet (loop thread only: only Enqueue/PushFront and the drain, both on the loop, touch it)
     private bool _inDrain;     // loop thread only
     private bool _drainAgain;  // loop thread only
 
@@ -78,7 +78,7 @@ public sealed partial class DriverContext
                 // The segment counts as in flight until the driver has queued it (Enqueue moves it to
                 // the queue in one step) or written it (it leaves the count when OnInput returns), so
                 // the queue size is exact at every moment a writer looks.
-                lock (_writeGate) _segmentInFlight = segment.Length;
+                _segmentInFlight = segment.Length;
                 Interlocked.Add(ref _bytesWritten, segment.Length);
                 try
                 {

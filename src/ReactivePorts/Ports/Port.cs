@@ -148,8 +148,6 @@ public sealed partial class Port : IPortSink, IDisposable, IAsyncDisposable
 
     internal DriverContext Core => _core;
 
-    internal PortDriver DriverInstance => _driver;
-
     internal PortOptions Options => _options;
 
     /// <summary>Starts the driver on the loop (called once by the opener).</summary>

@@ -29,32 +29,12 @@ internal static class ChildReaper
     /// <summary>Watches <paramref name="child"/> until it is reaped, then calls <paramref name="onReaped"/> (on the reaper's thread) and closes its pidfd. Any thread.</summary>
     public static void Adopt(ChildProcess child, Action<ExitStatus>? onReaped)
     {
-        if (child.PidFd is null || child.Status is not null)
-        {
-            onReaped?.Invoke(child.Status ?? ExitStatus.Unknown);
-            child.Dispose();
-            return;
-        }
-        Loop.Post(static s =>
-        {
-            s_watching.TryAdd(s.child.Pid, 0);
-            Loop.Select(s.child.PidFd!, PollEvents.Readable, new Watch(s.child, s.onReaped));
-        }, (child, onReaped));
-    }
-
-    private sealed class Watch(ChildProcess child, Action<ExitStatus>? onReaped) : IPollHandler
-    {
-        public void OnReady(PollRegistration registration, PollEvents events)
-        {
-            if (child.TryReap() is not { } status) return;
-            registration.Deselect();
-            onReaped?.Invoke(status);
-        }
-
-        public void OnStopped(PollRegistration registration)
+        s_watching.TryAdd(child.Pid, 0);
+        var watcher = new ChildWatcher(child, status =>
         {
             s_watching.TryRemove(child.Pid, out _);
-            child.Dispose();
-        }
+            onReaped?.Invoke(status);
+        });
+        Loop.Post(static w => w.Start(Loop), watcher);
     }
 }

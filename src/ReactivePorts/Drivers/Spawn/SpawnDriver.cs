@@ -42,8 +42,8 @@ internal sealed partial class SpawnDriver : PortDriver
     {
         Context.SetOsPid(_child.Pid);
         // Watched first: whatever fails below, the child is still reaped and its status reported.
-        _watcher = new ChildWatcher(_child, Context);
-        _watcher.Start();
+        _watcher = new ChildWatcher(_child, Context.ReportExit);
+        _watcher.Start(Context.Scheduler);
         if (_stdout is not null) { Context.Select(_stdout, PollEvents.Readable); _openStreams++; }
         if (_stderr is not null) { Context.Select(_stderr, PollEvents.Readable); _openStreams++; }
         if (_stdin is not null)
