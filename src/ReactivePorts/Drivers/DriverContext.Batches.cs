@@ -1,5 +1,3 @@
-using System.Buffers;
-
 namespace ReactivePorts.Drivers;
 
 // Coalescing accepted payloads into shared batch buffers (framed in place), and reusing the
@@ -47,10 +45,12 @@ public sealed partial class DriverContext
         long encoded = framing.GetEncodedLength(payload.Length);
         if (encoded > CoalesceLimit)
         {
-            var own = new ArrayBufferWriter<byte>((int)encoded);
-            framing.Encode(payload, own);
+            // Its own buffer, not zeroed first: the encoder writes every byte of it.
+            var own = GC.AllocateUninitializedArray<byte>((int)encoded);
+            _batchWriter.Reset(own, 0);
+            framing.Encode(payload, _batchWriter);
             SealBatchLocked();
-            _pending.Add(own.WrittenMemory);
+            _pending.Add(own.AsMemory(0, _batchWriter.Position));
         }
         else
         {

@@ -34,8 +34,17 @@ internal sealed class PollRegistration
     /// <summary>What the loop currently watches for.</summary>
     internal PollEvents Interest { get; set; }
 
-    /// <summary>Whether the descriptor is in the backend's set (it is removed while the interest is empty, so a hung-up descriptor cannot spin the loop).</summary>
-    internal bool InBackend { get; set; }
+    /// <summary>
+    /// The events the backend's set holds for the descriptor (None: not in the set). It can briefly
+    /// be more than <see cref="Interest"/>: an emptied interest leaves the set only when the loop is
+    /// about to wait, so a stream that drops and takes back its interest in one iteration (a write
+    /// that drains the queue, then one that fills the pipe again) costs no epoll_ctl. A hung-up
+    /// descriptor still cannot spin the loop: it is out of the set before the loop waits.
+    /// </summary>
+    internal PollEvents Registered { get; set; }
+
+    /// <summary>Queued for leaving the backend's set before the next wait.</summary>
+    internal bool RemovalQueued { get; set; }
 
     /// <summary>Deselected: nothing more will be reported.</summary>
     internal bool IsStopped { get; set; }

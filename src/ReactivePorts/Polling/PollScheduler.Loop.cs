@@ -118,6 +118,7 @@ public sealed partial class PollScheduler
 
     private bool RunOnceCore(int timeoutMs)
     {
+        if (_pendingRemovals.Count > 0) ApplyPendingRemovals();
         int n = _backend.Wait(_events, timeoutMs);
         lock (_gate) _sleeping = false;
         bool active = n > 0;

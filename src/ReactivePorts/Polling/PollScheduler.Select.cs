@@ -44,7 +44,7 @@ public sealed partial class PollScheduler
                 handle.DangerousRelease();
                 throw Libc.IOError("epoll_ctl(ADD)", -rc);
             }
-            registration.InBackend = true;
+            registration.Registered = interest;
         }
         registration.Interest = interest;
         _slots[slot] = registration;
@@ -58,22 +58,37 @@ public sealed partial class PollScheduler
         interest &= PollEvents.Readable | PollEvents.Writable;
         if (registration.IsStopped || registration.Interest == interest) return;
         registration.Interest = interest;
-        int rc;
         if (interest == PollEvents.None)
         {
-            rc = _backend.Remove(registration.Fd);
-            registration.InBackend = false;
+            // Leaves the set before the loop next waits, unless taken back meanwhile.
+            if (registration.Registered != PollEvents.None && !registration.RemovalQueued)
+            {
+                registration.RemovalQueued = true;
+                _pendingRemovals.Add(registration);
+            }
+            return;
         }
-        else if (registration.InBackend)
-        {
-            rc = _backend.Modify(registration.Fd, interest, registration.Token);
-        }
-        else
-        {
-            rc = _backend.Add(registration.Fd, interest, registration.Token);
-            registration.InBackend = rc == 0;
-        }
+        if (registration.Registered == interest) return; // still in the set: nothing to tell the kernel
+        int rc = registration.Registered != PollEvents.None
+            ? _backend.Modify(registration.Fd, interest, registration.Token)
+            : _backend.Add(registration.Fd, interest, registration.Token);
         if (rc < 0) throw Libc.IOError("epoll_ctl", -rc);
+        registration.Registered = interest;
+    }
+
+    private readonly List<PollRegistration> _pendingRemovals = new();
+
+    /// <summary>Takes the descriptors whose interest emptied out of the backend's set (loop thread, before a wait).</summary>
+    private void ApplyPendingRemovals()
+    {
+        foreach (var registration in _pendingRemovals)
+        {
+            registration.RemovalQueued = false;
+            if (registration.IsStopped || registration.Interest != PollEvents.None || registration.Registered == PollEvents.None) continue;
+            _backend.Remove(registration.Fd);
+            registration.Registered = PollEvents.None;
+        }
+        _pendingRemovals.Clear();
     }
 
     /// <summary>
@@ -88,8 +103,8 @@ public sealed partial class PollScheduler
         if (registration.IsStopped) return;
         registration.IsStopped = true;
         // The descriptor is still open here (we hold a reference), so DEL cannot hit a reused number.
-        if (registration.InBackend) _backend.Remove(registration.Fd);
-        registration.InBackend = false;
+        if (registration.Registered != PollEvents.None) _backend.Remove(registration.Fd);
+        registration.Registered = PollEvents.None;
         int slot = registration.Slot;
         _slots[slot] = null;
         _generations[slot]++;
