@@ -60,6 +60,28 @@ public sealed partial class PollScheduler : LocalScheduler, ISchedulerPeriodic, 
     /// <summary>The process-wide loop, started on first use and never disposed.</summary>
     public static PollScheduler Default => s_default.Value;
 
+    private static PollScheduler?[]? s_defaults; // the default loops after the first, made as ports need them
+    private static int s_nextDefault;
+
+    /// <summary>
+    /// The loop for a port opened without a scheduler of its own: <see cref="Default"/> and, with
+    /// more than one processor, up to one more loop per processor (Erlang runs one scheduler per
+    /// core), each started on first use, taken in turn. One loop would bound many busy ports to one
+    /// core; idle ports cost no more on several loops than on one.
+    /// </summary>
+    internal static PollScheduler NextDefault()
+    {
+        int count = Environment.ProcessorCount;
+        int index = count <= 1 ? 0 : (int)((uint)(Interlocked.Increment(ref s_nextDefault) - 1) % (uint)count);
+        if (index == 0) return Default;
+        var loops = LazyInitializer.EnsureInitialized(ref s_defaults, () => new PollScheduler?[count]);
+        if (Volatile.Read(ref loops[index]) is { } loop) return loop;
+        lock (loops)
+        {
+            return loops[index] ??= new PollScheduler(new PollSchedulerOptions { ThreadName = $"ReactivePorts Poll (default {index + 1})" });
+        }
+    }
+
     /// <summary>True when the calling thread is this scheduler's loop thread.</summary>
     public bool IsLoopThread => t_current == this;
 

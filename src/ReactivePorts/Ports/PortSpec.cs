@@ -120,7 +120,11 @@ public abstract record PortSpec<TSpec> : IObservable<Packet>
     [Pure]
     public TSpec WithZeroCopy(bool zeroCopy = true) => With(Options with { ZeroCopy = zeroCopy });
 
-    /// <summary>The loop the port runs on (default <see cref="PollScheduler.Default"/>).</summary>
+    /// <summary>
+    /// The loop the port runs on. By default ports are spread, in turn, over the process-wide
+    /// default loops: <see cref="PollScheduler.Default"/> and, with several processors, up to one
+    /// more per processor, each started when first needed.
+    /// </summary>
     [Pure]
     public TSpec WithScheduler(PollScheduler scheduler)
     {
@@ -134,7 +138,7 @@ public abstract record PortSpec<TSpec> : IObservable<Packet>
     /// <summary>The loop to open on, checked before anything is started.</summary>
     private protected PollScheduler LoopToOpenOn()
     {
-        var loop = Options.Scheduler ?? PollScheduler.Default;
+        var loop = Options.Scheduler ?? PollScheduler.NextDefault();
         ObjectDisposedException.ThrowIf(loop.IsDisposed, loop); // before a process exists, not after
         return loop;
     }

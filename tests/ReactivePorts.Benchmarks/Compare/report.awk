@@ -59,6 +59,7 @@ BEGIN {
     head["reactiveports"] = "**ReactivePorts**"
     nvar = split("reactiveports-1by1 reactiveports-zc reactiveports-1m", variants, " ")
     vlabel["reactiveports-1by1"] = "↳ ReactivePorts one `WriteAsync` per packet"
+    nmany = split("1 4 16 64", many, " ")
     vlabel["reactiveports-zc"] = "↳ ReactivePorts zero-copy (`WithZeroCopy()`)"
     vlabel["reactiveports-1m"] = "↳ ReactivePorts 1 MiB pipes (`WithPipeSize(1<<20)`)"
     nkey = split("raw.MBps pkt64.pps pkt64.MBps pkt1k.pps pkt1k.MBps pkt64k.pps pkt64k.MBps rtt.p50us rtt.p99us spawn1.per_s spawn8.per_s", keys, " ")
@@ -151,6 +152,18 @@ END {
     }
 
     print ""
+    print "### Many ports at once: raw 64 KiB chunks through N cats side by side (aggregate; CPU of the process and its children per GB)"
+    print ""
+    printf "| ports | run | .NET Process MB/s | **ReactivePorts** MB/s (× Process) | Process CPU s/GB | **ReactivePorts** CPU s/GB (× Process) |\n|---:|---|---:|---:|---:|---:|\n"
+    for (m = 1; m <= nmany; m++) {
+        for (j = 1; j <= nrun; j++) {
+            r = runs[j]
+            kb = "many" many[m] ".MBps"; kc = "many" many[m] ".cpu_s_per_GB"
+            if (!((r, "dotnet", kb) in val) && !((r, "reactiveports", kb) in val)) continue
+            printf "| %s | %s | %s | %s | %s | %s |\n", many[m], r, mcell(r, "dotnet", kb, ""), mcell(r, "reactiveports", kb, val[r, "dotnet", kb]), mcell(r, "dotnet", kc, ""), mcell(r, "reactiveports", kc, val[r, "dotnet", kc])
+        }
+    }
+    print ""
     print "### Allocations and idle ports (ReactivePorts only)"
     print ""
     print "| metric | target | default (owned) | zero-copy |"
@@ -161,6 +174,14 @@ END {
     printf "| idle ports: managed heap bytes per port | ≤ 8192 | %s | |\n", xv("reactiveports", "idle.heap_B_per_port")
     printf "| idle ports: CPU while idle, %% of one core | < 2 | %s | |\n", xv("reactiveports", "idle.cpu_pct")
     if (fails != "") printf "\nFailures:\n%s", fails
+}
+
+function mcell(r, im, key, base,   v, c) {
+    if (!((r, im, key) in val)) return ((r, im, "many") in failed) ? "FAIL" : ""
+    v = val[r, im, key] + 0
+    c = key ~ /cpu/ ? sprintf("%.2f", v) : sprintf("%.0f", v)
+    if (base != "" && base > 0) c = c sprintf(" (%.2f)", v / base)
+    return c
 }
 
 function xv(im, key) {

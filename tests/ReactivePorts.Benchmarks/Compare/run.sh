@@ -94,6 +94,11 @@ for r in $(seq "$RUNS"); do
             bench reactiveports-1m "$g" "${NET[@]}" reactiveports --batch auto --pipe-size 1048576 --name reactiveports-1m "$g" "$SECS" "$TRIALS"
         fi
     done > "results/run$r.txt"
+    # Many ports at once (raw chunks through 1, 4, 16, 64 cats side by side): ReactivePorts against Process.
+    {
+        bench dotnet many "${NET[@]}" dotnet many "$SECS" "$TRIALS"
+        bench reactiveports many "${NET[@]}" reactiveports many "$SECS" "$TRIALS"
+    } >> "results/run$r.txt"
 done
 
 log "allocations per packet, 64 B packets"

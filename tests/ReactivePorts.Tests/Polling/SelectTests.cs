@@ -162,6 +162,66 @@ public sealed class SelectTests : IDisposable
         Assert.Equal(0, await _loop.OnLoop(() => _loop.RegistrationCount));
     }
 
+    /// <summary>Whether any epoll instance of this process watches <paramref name="fd"/> (the kernel's view: "tfd:" lines of /proc/self/fdinfo).</summary>
+    private static bool InAnEpollSet(int fd)
+    {
+        foreach (var info in Directory.EnumerateFiles("/proc/self/fdinfo"))
+        {
+            string text;
+            try { text = File.ReadAllText(info); }
+            catch (IOException) { continue; } // closed meanwhile
+            foreach (var line in text.Split('\n'))
+            {
+                var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                if (parts.Length > 1 && parts[0] == "tfd:" && parts[1] == fd.ToString(System.Globalization.CultureInfo.InvariantCulture)) return true;
+            }
+        }
+        return false;
+    }
+
+    [Fact]
+    public async Task SetInterest_Emptied_LeavesTheEpollSetBeforeTheLoopWaits()
+    {
+        using var efd = Libc.EventFd();
+        var handler = new RecordingHandler();
+        var registration = await _loop.OnLoop(() => _loop.Select(efd, PollEvents.Readable, handler));
+        Libc.EventFdSignal(efd.Fd); // stays readable: level-triggered
+        await handler.FirstTick.Task.WaitAsync(LoopTestExtensions.Timeout);
+        Assert.True(InAnEpollSet(efd.Fd));
+        await _loop.OnLoop(() => registration.SetInterest(PollEvents.None));
+        await _loop.Barrier();
+        int ticks = handler.Ticks.Count;
+        await _loop.Barrier();
+        Assert.False(InAnEpollSet(efd.Fd)); // out of the set: a ready descriptor nobody wants cannot spin the loop
+        Assert.Equal(PollEvents.None, await _loop.OnLoop(() => registration.Registered));
+        Assert.Equal(ticks, handler.Ticks.Count);
+        await _loop.OnLoop(() => registration.SetInterest(PollEvents.Readable)); // and back in
+        await _loop.Barrier();
+        Assert.True(InAnEpollSet(efd.Fd));
+        Assert.True(handler.Ticks.Count > ticks);
+    }
+
+    [Fact]
+    public async Task SetInterest_DroppedAndTakenBackInOneIteration_TouchesNothing()
+    {
+        using var efd = Libc.EventFd();
+        var handler = new RecordingHandler();
+        var registration = await _loop.OnLoop(() => _loop.Select(efd, PollEvents.Readable, handler));
+        var (whileDropped, afterRetake) = await _loop.OnLoop(() =>
+        {
+            registration.SetInterest(PollEvents.None);
+            var dropped = registration.Registered; // still in the set: the removal waits for the next wait
+            registration.SetInterest(PollEvents.Readable);
+            return (dropped, registration.Registered);
+        });
+        Assert.Equal(PollEvents.Readable, whileDropped);
+        Assert.Equal(PollEvents.Readable, afterRetake);
+        await _loop.Barrier();
+        Assert.True(InAnEpollSet(efd.Fd)); // the queued removal saw the interest back and left it
+        Libc.EventFdSignal(efd.Fd);
+        await handler.FirstTick.Task.WaitAsync(LoopTestExtensions.Timeout);
+    }
+
     [Fact]
     public async Task Dispatch_RegistrationDeselectedEarlierInBatch_IsDropped()
     {

@@ -283,6 +283,53 @@ internal static class Bench
         Result(impl, key + ".per_s", perS, "F0");
     }
 
+    /// <summary>The port counts of the many-ports test: on two vCPUs they show per-port overhead, not parallel scaling.</summary>
+    public static readonly int[] ManyCounts = [1, 4, 16, 64];
+
+    /// <summary>
+    /// Many ports at once: for each of <see cref="ManyCounts"/>, <paramref name="streamOne"/> (raw
+    /// 64 KiB chunks through one cat, every byte checked, returning the bytes received) runs that
+    /// many times side by side. Prints aggregate MB/s and CPU seconds per GB (this process and its
+    /// reaped children, cat included), medians of the trials.
+    /// </summary>
+    public static async Task MeasureManyAsync(string impl, Options opt, Func<double, Task<long>> streamOne)
+    {
+        foreach (int n in ManyCounts)
+        {
+            async Task<(double MBps, double CpuPerGB, long Bytes)> Once(double seconds)
+            {
+                double cpu0 = CpuSeconds();
+                long t0 = Stopwatch.GetTimestamp();
+                var bytes = await Task.WhenAll(Enumerable.Range(0, n).Select(_ => streamOne(seconds))).ConfigureAwait(false);
+                double elapsed = Seconds(t0, Stopwatch.GetTimestamp());
+                long total = bytes.Sum();
+                return (total / elapsed / 1e6, (CpuSeconds() - cpu0) / (total / 1e9), total);
+            }
+            await Once(WarmupSeconds).ConfigureAwait(false);
+            var cpu = new List<double>();
+            var (mbps, total) = await TrialsAsync(impl, $"many{n}.MBps", opt.Trials, async () =>
+            {
+                var r = await Once(opt.Seconds).ConfigureAwait(false);
+                cpu.Add(r.CpuPerGB);
+                return (r.MBps, r.Bytes);
+            }).ConfigureAwait(false);
+            cpu.Sort();
+            Check(impl, $"many{n} ok ports={n} bytes={total} verified=all");
+            Result(impl, $"many{n}.MBps", mbps, "F1");
+            Result(impl, $"many{n}.cpu_s_per_GB", cpu[cpu.Count / 2], "F2");
+        }
+    }
+
+    /// <summary>CPU seconds used so far by this process and its reaped children (utime, stime, cutime, cstime of /proc/self/stat).</summary>
+    private static double CpuSeconds()
+    {
+        string stat = File.ReadAllText("/proc/self/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' '); // from field 3 (state) on
+        long ticks = 0;
+        for (int i = 11; i <= 14; i++) ticks += long.Parse(fields[i], System.Globalization.CultureInfo.InvariantCulture);
+        return ticks / 100.0; // USER_HZ
+    }
+
     /// <summary>Runs the tests of one implementation: 0, or 1 after a FAIL line naming the first failure (every trial is verified, so no number comes from a broken run).</summary>
     public static async Task<int> RunTestsAsync(string impl, Func<Task> tests)
     {

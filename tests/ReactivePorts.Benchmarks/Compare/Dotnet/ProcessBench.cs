@@ -23,6 +23,7 @@ internal static class ProcessBench
             if (opt.Runs("rtt")) await Rtt();
             if (opt.Runs("spawn")) await Bench.MeasureSpawnsAsync(Impl, opt, SpawnTrue, 1, "spawn1");
             if (opt.Runs("spawn")) await Bench.MeasureSpawnsAsync(Impl, opt, SpawnTrue, 8, "spawn8");
+            if (opt.Runs("many")) await Bench.MeasureManyAsync(Impl, opt, async seconds => (await RunRaw(seconds)).Bytes);
         });
     }
 

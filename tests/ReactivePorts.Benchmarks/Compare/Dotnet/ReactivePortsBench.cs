@@ -1,6 +1,6 @@
 // ReactivePortsBench — the library under test, written as a careful user of its public API.
 //   ReactivePorts.Benchmarks compare reactiveports [--zero-copy] [--pipe-size BYTES] [--batch N|auto] [--name NAME] TEST [SECS [TRIALS]]
-//   TEST: all | raw | pkt | pkt64 | pkt1k | pkt64k | rtt | spawn | alloc | idle
+//   TEST: all | raw | pkt | pkt64 | pkt1k | pkt64k | rtt | spawn | many | alloc | idle
 // Throughput: Port.SpawnExecutable("/bin/cat") (stream framing for raw, {packet,4} for packets);
 // one task sends (raw: WriteAsync of 64 KiB chunks; packets: one WriteAsync per packet, the port
 // frames and coalesces them, or with --batch N|auto, N payloads per WriteBatchAsync, auto = as many
@@ -64,6 +64,7 @@ internal sealed class ReactivePortsBench
             if (opt.Test == "rttloop") await bench.Rtt(onLoop: true);
             if (opt.Runs("spawn")) bench.Spawn(opt, 1, "spawn1");
             if (opt.Runs("spawn")) bench.Spawn(opt, 8, "spawn8");
+            if (opt.Runs("many")) await Bench.MeasureManyAsync(impl, opt, async seconds => (await bench.RunRaw(seconds)).Bytes);
             if (opt.Test == "alloc") await bench.Alloc(opt);
             if (opt.Test == "oneway") await bench.OneWay(opt);
             if (opt.Test == "writealloc") await bench.WriteAlloc();
