@@ -57,7 +57,8 @@ BEGIN {
     head["dotnet"] = ".NET Process"
     head["cliwrap"] = "CliWrap 3.10.5"
     head["reactiveports"] = "**ReactivePorts**"
-    nvar = split("reactiveports-1by1 reactiveports-zc reactiveports-1m", variants, " ")
+    nvar = split("reactiveports-1by1 reactiveports-try reactiveports-zc reactiveports-1m", variants, " ")
+    vlabel["reactiveports-try"] = "↳ ReactivePorts `TryWrite` per packet (`WriteAsync` when busy)"
     vlabel["reactiveports-1by1"] = "↳ ReactivePorts one `WriteAsync` per packet"
     nmany = split("1 4 16 64", many, " ")
     vlabel["reactiveports-zc"] = "↳ ReactivePorts zero-copy (`WithZeroCopy()`)"
@@ -149,6 +150,26 @@ END {
             if (!ok) met = 0
         }
         printf " %s |\n", met ? "yes" : "**no**"
+    }
+    # The write paths against the batched one (same run): one awaited WriteAsync per packet ≥ 0.5, TryWrite ≥ 0.8.
+    split("pkt64.pps pkt1k.pps pkt64k.pps", wkeys, " ")
+    for (wv = 1; wv <= 2; wv++) {
+        im = wv == 1 ? "reactiveports-1by1" : "reactiveports-try"
+        goal = wv == 1 ? 0.5 : 0.8
+        for (w = 1; w <= 3; w++) {
+            key = wkeys[w]
+            if (!((runs[1], im, key) in val)) continue
+            printf "| %s, %s | ≥ %.1f × batched |", label[key], wv == 1 ? "one `WriteAsync` per packet" : "`TryWrite` per packet", goal
+            met = 1
+            for (j = 1; j <= nrun; j++) {
+                r = runs[j]
+                if (!((r, im, key) in val) || !((r, "reactiveports", key) in val) || val[r, "reactiveports", key] <= 0) { printf " n/a |"; met = 0; continue }
+                ratio = val[r, im, key] / val[r, "reactiveports", key]
+                printf " %.2f × batched |", ratio
+                if (ratio < goal - 1e-9) met = 0
+            }
+            printf " %s |\n", met ? "yes" : "**no**"
+        }
     }
 
     print ""

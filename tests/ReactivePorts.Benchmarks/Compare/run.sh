@@ -84,7 +84,8 @@ for r in $(seq "$RUNS"); do
         # WriteAsync each). The 1by1 row sends one WriteAsync per packet.
         bench reactiveports "$g" "${NET[@]}" reactiveports --batch auto "$g" "$SECS" "$TRIALS"
         case "$g" in pkt*)
-            bench reactiveports-1by1 "$g" "${NET[@]}" reactiveports --name reactiveports-1by1 "$g" "$SECS" "$TRIALS" ;;
+            bench reactiveports-1by1 "$g" "${NET[@]}" reactiveports --name reactiveports-1by1 "$g" "$SECS" "$TRIALS"
+            bench reactiveports-try "$g" "${NET[@]}" reactiveports --try --name reactiveports-try "$g" "$SECS" "$TRIALS" ;;
         esac
         # Extra rows: explicit zero-copy delivery, and 1 MiB pipes (the targets hold for the defaults).
         if [ "$g" != spawn ]; then

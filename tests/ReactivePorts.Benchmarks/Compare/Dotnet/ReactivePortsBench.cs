@@ -1,5 +1,5 @@
 // ReactivePortsBench — the library under test, written as a careful user of its public API.
-//   ReactivePorts.Benchmarks compare reactiveports [--zero-copy] [--pipe-size BYTES] [--batch N|auto] [--name NAME] TEST [SECS [TRIALS]]
+//   ReactivePorts.Benchmarks compare reactiveports [--zero-copy] [--pipe-size BYTES] [--batch N|auto | --try] [--name NAME] TEST [SECS [TRIALS]]
 //   TEST: all | raw | pkt | pkt64 | pkt1k | pkt64k | rtt | spawn | many | alloc | idle
 // Throughput: Port.SpawnExecutable("/bin/cat") (stream framing for raw, {packet,4} for packets);
 // one task sends (raw: WriteAsync of 64 KiB chunks; packets: one WriteAsync per packet, the port
@@ -49,6 +49,7 @@ internal sealed class ReactivePortsBench
                 case "--pipe-size": pipeSize = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
                 case "--name": impl = args[++i]; break;
                 case "--batch": batch = args[++i] == "auto" ? -1 : int.Parse(args[i], System.Globalization.CultureInfo.InvariantCulture); break;
+                case "--try": batch = 0; break; // TryWrite per packet, WriteAsync only when it says busy
                 default: Console.Error.WriteLine($"unknown option {args[i]}"); return 2;
             }
         }
@@ -150,7 +151,7 @@ internal sealed class ReactivePortsBench
         int batch = _batch >= 0 ? _batch : size <= 16 * 1024 ? Bench.PacketsPerBatch(size) : 1;
         long sent = await SendThenEndCat(port, checker.Done, () => batch > 1
             ? WriteBatchesAsync(port, size, batch, Bench.Deadline(seconds), checker.Done)
-            : WritePacketsAsync(port, size, Bench.Deadline(seconds), checker.Done));
+            : WritePacketsAsync(port, size, Bench.Deadline(seconds), checker.Done, tryFirst: batch == 0));
         var el = Bench.Seconds(t0, checker.EndTimestamp);
         if (sent != checker.Received) throw new InvalidDataException($"pkt: sent {sent} packets, got back {checker.Received}");
         return (checker.Received / el, checker.Received);
@@ -159,7 +160,7 @@ internal sealed class ReactivePortsBench
     /// <summary>One WriteAsync per packet (the port frames it); payload: seq (big-endian) in bytes 0..7, the pattern, seq &amp; 0xff last.</summary>
     private static long s_waits; // writes that had to wait (the port was busy)
 
-    private static async Task<long> WritePacketsAsync(Port port, int size, long deadline, Task failed)
+    private static async Task<long> WritePacketsAsync(Port port, int size, long deadline, Task failed, bool tryFirst = false)
     {
         var payload = new byte[size];
         for (var i = 8; i < size - 1; i++) payload[i] = Bench.PatternByte(i);
@@ -169,6 +170,12 @@ internal sealed class ReactivePortsBench
             BinaryPrimitives.WriteUInt64BigEndian(payload, (ulong)seq);
             payload[size - 1] = (byte)seq;
             // Accepted means copied: the buffer may be reused once the write completes.
+            // --try: TryWrite, and only when the port is busy the awaited WriteAsync that waits for it.
+            if (tryFirst && port.TryWrite(payload))
+            {
+                seq++;
+                continue;
+            }
             var write = port.WriteAsync(payload);
             if (!write.IsCompleted) s_waits++;
             await write;
