@@ -6,7 +6,7 @@ namespace ReactivePorts.Drivers;
 public sealed partial class DriverContext
 {
     private long _packetsRead;     // loop thread only
-    private long _packetsWritten;  // guarded by _writeGate
+    private long _packetsWritten;  // guarded by _writeGate: counted when accepted (at once, or when a waiting writer is admitted)
 
     /// <summary>Packets delivered so far.</summary>
     internal long PacketsRead => Volatile.Read(ref _packetsRead);

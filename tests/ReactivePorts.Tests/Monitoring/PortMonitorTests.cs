@@ -4,6 +4,7 @@ using ReactivePorts.Framing;
 using ReactivePorts.Monitoring;
 using ReactivePorts.Testing;
 using ReactivePorts.Tests.Drivers;
+using ReactivePorts.Tests.Polling;
 using ReactivePorts.Tests.Ports;
 using static ReactivePorts.Tests.Ports.PortTestKit;
 
@@ -127,8 +128,13 @@ public sealed class PortMonitorTests
         using var _ = PortMonitor.Watch(scheduler, Only(port)).Subscribe(observer);
         scheduler.AdvanceTo(1);
 
+        // Chunks fill the pipe, then one stays queued: busy from then on, as the child never reads.
         var chunk = new byte[64 * 1024];
-        while (port.TryWrite(chunk)) { }
+        for (int i = 0; i < 64 && !port.GetInfo().IsBusy; i++)
+        {
+            port.WriteForced(chunk);
+            await port.Scheduler.Barrier(); // the loop has taken stock of the write
+        }
         scheduler.AdvanceTo(101);
         var busy = Assert.Single(Single(observer, 101)).Current;
         Assert.Equal(MonitoredPortState.Busy, busy.State);
