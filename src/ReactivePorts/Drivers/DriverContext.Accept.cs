@@ -67,6 +67,7 @@ public sealed partial class DriverContext
             ThrowIfInputClosed();
             // Waiting writers go first: a new write may not overtake them, so it counts as busy.
             if (!force && (_busy || _waiting.Count > 0)) return false;
+            _packetsWritten++;
             direct = TryWriteDirectLocked(payload.Length, out header);
             if (!direct)
             {
@@ -94,6 +95,7 @@ public sealed partial class DriverContext
         {
             ThrowIfInputClosed();
             if (!force && (_busy || _waiting.Count > 0)) return false;
+            _packetsWritten += payloads.Count;
             bool idle = OutputIdleLocked();
             AppendManyLocked(payloads);
             // Erlang's rule, as for one frame: to an idle output the caller writes the batch itself.

@@ -55,6 +55,7 @@ public sealed partial class DriverContext
             {
                 _waiting.Dequeue();
                 if (!next.TryClaim()) continue; // canceled meanwhile
+                _packetsWritten += next.Batch?.Count ?? 1;
                 if (next.Batch is { } batch) AppendManyLocked(batch);
                 else AppendLocked(next.Payload.Span);
                 (admitted ??= new()).Add(next);

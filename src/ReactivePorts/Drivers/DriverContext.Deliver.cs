@@ -68,6 +68,7 @@ public sealed partial class DriverContext
         // From the decoder, inside DeliverData or DeliverEof, which mark the thread as delivering.
         if (_ended) return;
         _bytesRead += packet.Length;
+        _packetsRead++;
         if (!_inputStarted)
         {
             Hold(packet);
@@ -113,6 +114,7 @@ public sealed partial class DriverContext
     {
         if (_ended || _eofDelivered) return;
         _bytesRead += packet.Length;
+        _packetsRead++;
         if (!_inputStarted)
         {
             Hold(packet);

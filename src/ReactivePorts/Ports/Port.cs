@@ -135,7 +135,7 @@ public sealed partial class Port : IPortSink, IDisposable, IAsyncDisposable
 
     /// <summary>A snapshot of the port's state and counters.</summary>
     public PortInfo GetInfo() => new(_name, _core.DriverName, OsPid, _core.BytesRead, _core.BytesWritten,
-        _core.QueuedBytes, _core.IsBusy, State, _status?.Value);
+        _core.PacketsRead, _core.PacketsWritten, _core.QueuedBytes, _core.IsBusy, State, _status?.Value);
 
     /// <summary>Where the port is in its life: open; closing (ended for its user, flushing what was queued); closed.</summary>
     public PortState State =>
@@ -151,7 +151,19 @@ public sealed partial class Port : IPortSink, IDisposable, IAsyncDisposable
     internal PortOptions Options => _options;
 
     /// <summary>Starts the driver on the loop (called once by the opener).</summary>
-    internal void Start() => Scheduler.Post(static p => p._core.Start(), this, static p => p._core.AbandonUnstarted());
+    internal void Start()
+    {
+        PortTracking.Tracker?.OnOpened(this);
+        try
+        {
+            Scheduler.Post(static p => p._core.Start(), this, static p => p._core.AbandonUnstarted());
+        }
+        catch
+        {
+            PortTracking.Tracker?.OnEnded(this); // never started, so never finishes
+            throw;
+        }
+    }
 
     internal void Subscribe(IObserver<Packet> observer)
     {
@@ -235,6 +247,7 @@ public sealed partial class Port : IPortSink, IDisposable, IAsyncDisposable
         _status = new StatusBox(status);
         // Reaped: there is nothing left to kill at application exit.
         ChildRegistry.Remove(this);
+        PortTracking.Tracker?.OnExitStatus(this, status);
         _exit.TrySetResult(status);
     }
 
@@ -273,12 +286,17 @@ public sealed partial class Port : IPortSink, IDisposable, IAsyncDisposable
 
     void IPortSink.OnFinished()
     {
+        PortTracking.Tracker?.OnEnded(this);
         // Kill-on-close acts once the port is torn down, that is after the flush, so what was
         // written before the close still reaches the child.
         if (_options.KillOnClose && _status is null) KillAfterClose();
     }
 
-    void IPortSink.OnBusyChanged(bool busy) => _busy.OnNext(busy);
+    void IPortSink.OnBusyChanged(bool busy)
+    {
+        if (busy) PortTracking.Tracker?.OnBusy(this);
+        _busy.OnNext(busy);
+    }
 }
 
 public sealed partial class Port

@@ -19,11 +19,13 @@ public enum PortState
 /// <param name="OsPid">The OS process id, or null when the driver has none (Erlang's <c>undefined</c>).</param>
 /// <param name="BytesRead">Payload bytes delivered from the port so far.</param>
 /// <param name="BytesWritten">Bytes written to the port so far (framing headers included), counted when handed to the driver, which writes or queues them (queued ones are also in <paramref name="QueueSize"/>).</param>
+/// <param name="PacketsRead">Packets delivered from the port so far (with stream framing, each chunk read is one).</param>
+/// <param name="PacketsWritten">Packets accepted into the port so far (one per payload written, whatever its framing).</param>
 /// <param name="QueueSize">Bytes accepted but not yet written.</param>
 /// <param name="IsBusy">Whether senders are being held back.</param>
 /// <param name="State">Open, closing (flushing after a close) or closed.</param>
 /// <param name="ExitStatus">The exit status once known.</param>
-public sealed record PortInfo(string Name, string DriverName, int? OsPid, long BytesRead, long BytesWritten, long QueueSize, bool IsBusy, PortState State, ExitStatus? ExitStatus)
+public sealed record PortInfo(string Name, string DriverName, int? OsPid, long BytesRead, long BytesWritten, long PacketsRead, long PacketsWritten, long QueueSize, bool IsBusy, PortState State, ExitStatus? ExitStatus)
 {
     /// <summary>Whether the port is open (<see cref="State"/> is <see cref="PortState.Open"/>).</summary>
     public bool IsOpen => State == PortState.Open;

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using ReactivePorts.Drivers;
 using ReactivePorts.Drivers.Spawn;
 using ReactivePorts.Framing;
@@ -25,7 +26,9 @@ public sealed partial record SpawnSpec
             HasInput = Direction != PortDirection.In,
             HasOutput = Direction != PortDirection.Out,
         };
+        long spawnStart = Stopwatch.GetTimestamp();
         var driver = SpawnLauncher.Start(Plan());
+        PortTracking.Tracker?.OnSpawned(Stopwatch.GetElapsedTime(spawnStart));
         Port? port = null;
         try
         {

@@ -105,7 +105,7 @@ public sealed class LayeringTests
     [Fact]
     public void LayerTable_IsBottomToTop_AndFoldersOutsideItAreUnknown()
     {
-        Assert.Equal(["Framing", "Interop", "Polling", "Spawning", "Drivers", "Loading", "Ports"], Layers.Order.ToArray());
+        Assert.Equal(["Framing", "Interop", "Polling", "Spawning", "Drivers", "Loading", "Ports", "Monitoring"], Layers.Order.ToArray());
         Assert.Equal(Layers.Ports, Layers.OfFile("Ports/Port.cs"));
         Assert.Equal(Layers.Ports, Layers.OfFile("Directly.cs"));
         Assert.Equal(Layers.Drivers, Layers.OfFile("Drivers/Spawn/SpawnDriver.cs"));
@@ -140,9 +140,10 @@ internal static class Layers
     public const string Drivers = "Drivers";
     public const string Loading = "Loading"; // not there yet: dynamic drivers, above Drivers
     public const string Ports = "Ports";     // Ports/ and files directly in src/ReactivePorts
+    public const string Monitoring = "Monitoring"; // the live view of every port and the metrics: above Ports
 
     /// <summary>Bottom to top. A new top-level folder is an error until it is placed here.</summary>
-    public static readonly ImmutableArray<string> Order = [Framing, Interop, Polling, Spawning, Drivers, Loading, Ports];
+    public static readonly ImmutableArray<string> Order = [Framing, Interop, Polling, Spawning, Drivers, Loading, Ports, Monitoring];
 
     /// <summary>The layer of a file given relative to <c>src/ReactivePorts</c>; null for a folder not in the table.</summary>
     public static string? OfFile(string relativePath)
