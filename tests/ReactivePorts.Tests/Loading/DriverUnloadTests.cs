@@ -135,30 +135,21 @@ public sealed class DriverUnloadTests
         using var watcher = loader.CreateOwner("watcher");
         const int owners = 16, loadsEach = 5;
         var all = Enumerable.Range(0, owners).Select(i => loader.CreateOwner($"owner-{i}")).ToArray();
-        using (var start = new Barrier(owners))
+        OnThreads(all, o =>
         {
-            await Task.WhenAll(all.Select(o => Task.Run(() =>
-            {
-                start.SignalAndWait();
-                for (int i = 0; i < loadsEach; i++)
-                    Assert.True(o.TryLoad(V1, "echo").IsSuccess);
-            })));
-        }
+            for (int i = 0; i < loadsEach; i++)
+                Assert.True(o.TryLoad(V1, "echo").IsSuccess);
+        });
         Assert.Equal(owners, loader.GetInfo("echo").Owners.Count);
         Assert.All(loader.GetInfo("echo").Owners, o => Assert.Equal(loadsEach, o.Count));
         var unloaded = Event(watcher.Monitor("echo", DriverMonitorKind.Unloaded));
         var (completions, ports) = OpenPorts(loader, 4);
 
-        using (var start = new Barrier(owners))
+        OnThreads(all, o =>
         {
-            await Task.WhenAll(all.Select(o => Task.Run(() =>
-            {
-                start.SignalAndWait();
-                o.Dispose();
-                o.Dispose(); // idempotent
-            })));
-        }
-
+            o.Dispose();
+            o.Dispose(); // idempotent
+        });
         Assert.Equal(DriverState.Unloading, loader.GetInfo("echo").State); // every owner gone, ports still open
         Assert.Equal(4, loader.GetInfo("echo").PortCount);
         ports.Dispose(); // closes them
@@ -178,6 +169,22 @@ public sealed class DriverUnloadTests
 
         Assert.Equal(new DriverEvent("leaky", DriverEventReason.Leaked), await Event(result.Monitor!));
         Assert.DoesNotContain("leaky", loader.LoadedDrivers);
+    }
+
+    /// <summary>Runs <paramref name="work"/> for each owner on a thread of its own, all released at once (threads, not pool tasks: a barrier on a 2-CPU pool would wait for thread injection).</summary>
+    private static void OnThreads(DriverOwner[] owners, Action<DriverOwner> work)
+    {
+        using var start = new Barrier(owners.Length);
+        var errors = new System.Collections.Concurrent.ConcurrentQueue<Exception>();
+        var threads = owners.Select(o => new Thread(() =>
+        {
+            start.SignalAndWait();
+            try { work(o); }
+            catch (Exception ex) { errors.Enqueue(ex); } // reported below, on the test's thread
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => Assert.True(t.Join(Patience)));
+        Assert.Empty(errors);
     }
 
     /// <summary>Opens a port, round-trips once, closes it, and returns only a weak reference to its driver's context.</summary>
