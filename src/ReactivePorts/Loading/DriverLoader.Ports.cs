@@ -15,9 +15,9 @@ public sealed partial class DriverLoader
         string path;
         lock (_gate)
         {
-            if (!_drivers.TryGetValue(name, out entry!) || entry.Current is null && entry.State != EntryState.Swapping)
+            if (!_drivers.TryGetValue(name, out entry!))
                 throw new DriverLoadException(DriverError.NotLoaded, name, null, IsLinkedIn(name) ? "it is built in: open it with Port.Spawn, Port.OpenFd or Port.OpenFile" : null);
-            if (entry.RefusesPorts || entry.Current is null)
+            if (entry.RefusesPorts || entry.Current is null) // Current is null only while a reload swaps
                 throw new DriverLoadException(DriverError.Unloading, name, entry.Path);
             entry.PortCount++;
             create = entry.Current.Create;
