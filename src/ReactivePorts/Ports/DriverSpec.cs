@@ -19,6 +19,9 @@ public sealed record DriverSpec : PortSpec<DriverSpec>
 
     private string? NameOverride { get; init; }
 
+    /// <summary>Told of each port opened from this spec before it starts (the driver loader counts a loaded driver's ports with it).</summary>
+    internal Action<Port>? Opened { get; init; }
+
     /// <summary>The port's name as given (<see cref="WithName"/>), else "driver"; the open port is named after its driver unless named here.</summary>
     public override string Name => NameOverride ?? "driver";
 
@@ -40,6 +43,7 @@ public sealed record DriverSpec : PortSpec<DriverSpec>
         var driver = _factory() ?? throw new InvalidOperationException("The driver factory returned null.");
         // A driver with a process of its own reports its exit as a spawned child does (Erlang's order).
         var port = new Port(loop, driver, Options with { HasExitStatus = driver.Process is not null }, NameOverride ?? driver.Name);
+        Opened?.Invoke(port);
         port.Start();
         return port;
     }
