@@ -10,7 +10,7 @@ namespace ReactivePorts;
 /// bounded hand-offs for slow consumers that pause reading the port while they are full (so
 /// the child blocks on its pipe and memory stays bounded).
 /// </summary>
-public sealed class PortOutput : IObservable<Packet>
+public sealed partial class PortOutput : IObservable<Packet>
 {
     private readonly Port _port;
     private int _subscribed;
