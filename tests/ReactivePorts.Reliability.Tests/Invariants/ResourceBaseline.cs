@@ -25,6 +25,7 @@ public sealed class ResourceBaseline
 {
     private ResourceBaseline(SortedDictionary<int, string> fds, int threads, long memory)
     {
+        ThreadNames = ProcessProbe.ThreadNames();
         Fds = fds;
         Threads = threads;
         Memory = memory;
@@ -34,14 +35,23 @@ public sealed class ResourceBaseline
 
     public int Threads { get; }
 
+    /// <summary>The threads' names at the baseline (to name the ones added in a report).</summary>
+    public List<string> ThreadNames { get; }
+
     public long Memory { get; }
 
     /// <summary>Measures now (a full collection first).</summary>
     public static ResourceBaseline Take()
     {
         long memory = ProcessProbe.ManagedMemoryAfterFullCollection();
-        return new ResourceBaseline(ProcessProbe.OpenFds(), ProcessProbe.ThreadCount(), memory);
+        return new ResourceBaseline(ProcessProbe.OpenFds(), CountedThreads(ProcessProbe.ThreadNames()), memory);
     }
+
+    /// <summary>
+    /// Threads that count: all but the garbage collector's background thread, which the runtime
+    /// starts once, lazily, at its first background collection (whenever that comes).
+    /// </summary>
+    private static int CountedThreads(List<string> names) => names.Count(n => !n.StartsWith(".NET BGC", StringComparison.Ordinal));
 
     /// <summary>Every way the process now differs from the baseline beyond <paramref name="limits"/> (empty when none).</summary>
     public List<string> Violations(ResourceLimits? limits = null, bool collect = true)
@@ -55,9 +65,13 @@ public sealed class ResourceBaseline
         if (closed.Count > 0) violations.Add($"{closed.Count} fds of the baseline closed or replaced: {string.Join(", ", closed.Take(20))}");
         var zombies = ProcessProbe.ZombieChildren();
         if (zombies.Count > 0) violations.Add($"{zombies.Count} zombie children: {string.Join(", ", zombies.Take(20))}");
-        int threads = ProcessProbe.ThreadCount();
+        int threads = CountedThreads(ProcessProbe.ThreadNames());
         if (threads > Threads + limits.ExtraThreads)
-            violations.Add($"{threads - Threads} threads added (limit {limits.ExtraThreads}): {string.Join(", ", ProcessProbe.ThreadNames())}");
+        {
+            var added = ProcessProbe.ThreadNames();
+            foreach (string name in ThreadNames) added.Remove(name);
+            violations.Add($"{threads - Threads} threads added (limit {limits.ExtraThreads}): {string.Join(", ", added)}");
+        }
         if (collect)
         {
             long memory = ProcessProbe.ManagedMemoryAfterFullCollection();

@@ -150,11 +150,13 @@ internal sealed class LeakCycles(TempDir files)
 
     private async Task FileWrite(int cycle)
     {
-        string path = Files.File($"w{cycle % 16}");
+        string path = Files.File($"w{cycle}"); // a file of its own: cycles run concurrently
         var port = Port.OpenFile(path, FileAccess.Write).Open();
         await port.WriteAsync(Block.AsMemory(0, 4096)).AsTask().WaitAsync(Timeout);
         long dropped = await port.CloseAsync().WaitAsync(Timeout);
-        if (dropped != 0 || new FileInfo(path).Length != 4096) throw new InvalidOperationException($"file write: {dropped} dropped, {new FileInfo(path).Length} bytes in the file");
+        long length = new FileInfo(path).Length;
+        File.Delete(path);
+        if (dropped != 0 || length != 4096) throw new InvalidOperationException($"file write: {dropped} dropped, {length} bytes in the file");
     }
 
     /// <summary>The port's completion, read by subscribing its output (so reading starts).</summary>

@@ -31,7 +31,8 @@ public sealed class LeakTests(ITestOutputHelper output)
         var cycles = new LeakCycles(files);
         // Warm up: every default loop started (one per processor, on first use), the thread pool grown
         // to this concurrency, the JIT done, gcc run; then the baseline.
-        await RunCycles(cycles, kind, 0, Math.Max(2 * Concurrency, Environment.ProcessorCount * 2));
+        // Long enough for the thread pool's hill climbing to settle under blocking file I/O off the loop.
+        await RunCycles(cycles, kind, 0, Math.Min(ReliabilitySettings.Cycles, 200));
         var baseline = ResourceBaseline.Take();
 
         int count = ReliabilitySettings.Cycles;
