@@ -200,6 +200,30 @@ public sealed partial class Port : IPortSink, IDisposable, IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The output's subscriber threw (on the loop, or on a hand-off's scheduler): it is detached and
+    /// gets nothing more, the exception is reported on <see cref="PollScheduler.Errors"/>, and the port
+    /// fails with it, closing our read end so the child gets EPIPE instead of blocking. Any thread.
+    /// </summary>
+    internal void SubscriberFailed(Exception error)
+    {
+        if (Scheduler.IsLoopThread)
+        {
+            _observer = null;
+            Scheduler.ReportError(error);
+            _core.Fail(error);
+            return;
+        }
+        try
+        {
+            Scheduler.Post(static s => s.Port.SubscriberFailed(s.Error), (Port: this, Error: error));
+        }
+        catch (ObjectDisposedException)
+        {
+            // The loop is gone, and the port with it: nobody is left to tell.
+        }
+    }
+
     private void StartReading()
     {
         if (_readingStarted) return;
@@ -219,9 +243,7 @@ public sealed partial class Port : IPortSink, IDisposable, IAsyncDisposable
             {
                 // The subscriber failed: it gets nothing more (no second terminal message), our read
                 // end is closed so the child gets EPIPE instead of blocking, and the port fails.
-                _observer = null;
-                Scheduler.ReportError(ex);
-                _core.Fail(ex);
+                SubscriberFailed(ex);
                 return;
             }
         }

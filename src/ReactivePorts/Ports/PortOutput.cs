@@ -163,6 +163,7 @@ public sealed partial class PortOutput : IObservable<Packet>
 
     private sealed class BoundedHandoff : IObserver<Packet>, IDisposable
     {
+        private readonly Port _port;
         private readonly IScheduler _scheduler;
         private readonly IObserver<Packet> _observer;
         private readonly FlowGate _gate;
@@ -173,9 +174,12 @@ public sealed partial class PortOutput : IObservable<Packet>
         private Exception? _error;
         private bool _completed;
         private int _disposed;
+        private int _deliveringThread; // the consumer thread while it is inside OnNext, else 0 (Dispose compares its own thread with it)
+        private bool _disposeDeferred;
 
         public BoundedHandoff(Port port, IScheduler scheduler, int capacity, IObserver<Packet> observer)
         {
+            _port = port;
             _scheduler = scheduler;
             _observer = observer;
             _gate = new FlowGate(port, capacity);
@@ -231,18 +235,51 @@ public sealed partial class PortOutput : IObservable<Packet>
                 if (finish)
                 {
                     // Outside the lock: no user code runs under it.
-                    if (_error is { } error) _observer.OnError(error);
-                    else _observer.OnCompleted();
+                    try
+                    {
+                        if (_error is { } error) _observer.OnError(error);
+                        else _observer.OnCompleted();
+                    }
+                    catch (Exception ex)
+                    {
+                        // Escaping, it would end the scheduler's thread (an EventLoopScheduler's
+                        // takes the process with it); the port has ended, so it is only reported.
+                        _port.Scheduler.ReportError(ex);
+                    }
                     return;
                 }
                 _gate.Taken();
-                _observer.OnNext(packet);
+                _deliveringThread = Environment.CurrentManagedThreadId;
+                try
+                {
+                    _observer.OnNext(packet);
+                }
+                catch (Exception ex)
+                {
+                    // As on the loop (Port.SubscriberFailed): nothing more is delivered, and the port
+                    // fails, so the child gets EPIPE instead of blocking on a port paused for good. (Rx
+                    // disposes a throwing observer's subscription first: that close is dropped below.)
+                    _deliveringThread = 0;
+                    Volatile.Write(ref _disposed, 1);
+                    _port.SubscriberFailed(ex);
+                    return;
+                }
+                _deliveringThread = 0;
+                if (_disposeDeferred)
+                {
+                    Subscription?.Dispose();
+                    return;
+                }
             }
         }
 
         public void Dispose()
         {
-            if (Interlocked.Exchange(ref _disposed, 1) == 0) Subscription?.Dispose();
+            if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+            // Disposed from inside OnNext (by the subscriber, or by Rx because it threw): whether the
+            // port closes or fails is known only when OnNext returns or throws (see Drain).
+            if (_deliveringThread == Environment.CurrentManagedThreadId) _disposeDeferred = true;
+            else Subscription?.Dispose();
         }
     }
 }
