@@ -7,7 +7,11 @@ namespace ReactivePorts.Testing.Virtual;
 /// <summary>
 /// An in-memory pipe for virtual-time tests: a bounded byte buffer with a read end and a write
 /// end, each a <see cref="SafeHandle"/> that a virtual <see cref="PollScheduler"/> can watch like a
-/// real descriptor. Faults can be injected: short writes, EAGAIN, EPIPE.
+/// real descriptor. Faults can be injected: short writes, EAGAIN, EPIPE (<see cref="MaxWrite"/>,
+/// <see cref="FailNextWrite"/>, for every writer), or any fault of a <see cref="FaultPlan"/> on the
+/// reads and writes the port makes through its loop (<see cref="Faults"/>). <see cref="Read"/> and
+/// <see cref="Write"/> called directly are the other party's (a test's, a scripted child's) and
+/// meet no plan.
 /// </summary>
 public sealed class VirtualPipe
 {
@@ -31,8 +35,29 @@ public sealed class VirtualPipe
         Capacity = capacity;
         var readEnd = new End(this, reader: true);
         var writeEnd = new End(this, reader: false);
-        Reader = new VirtualFdHandle(readEnd, () => { _readerClosed = true; _backend.Wake(); });
-        Writer = new VirtualFdHandle(writeEnd, () => { _writerClosed = true; _backend.Wake(); });
+        Reader = new VirtualFdHandle(readEnd, () => { _readerClosed = true; Notify(); });
+        Writer = new VirtualFdHandle(writeEnd, () => { _writerClosed = true; Notify(); });
+    }
+
+    /// <summary>The name faults and logs know the pipe by.</summary>
+    public string Name { get; set; } = "pipe";
+
+    /// <summary>Decides faults for the reads and writes a port makes on this pipe through its loop; null for none.</summary>
+    public FaultPlan? Faults { get; set; }
+
+    /// <summary>Whether the read end has been closed.</summary>
+    public bool IsReaderClosed => _readerClosed;
+
+    /// <summary>Whether the write end has been closed.</summary>
+    public bool IsWriterClosed => _writerClosed;
+
+    /// <summary>Called after anything changed (bytes in or out, an end closed): how the other party learns it may go on.</summary>
+    internal Action? Changed { get; set; }
+
+    private void Notify()
+    {
+        _backend.Wake();
+        Changed?.Invoke();
     }
 
     /// <summary>The read end.</summary>
@@ -68,7 +93,7 @@ public sealed class VirtualPipe
         if (room == 0) return data.IsEmpty ? 0 : -Libc.EAGAIN;
         int n = Math.Min(Math.Min(room, data.Length), MaxWrite ?? int.MaxValue);
         foreach (var b in data[..n]) _buffer.Enqueue(b);
-        if (n > 0) _backend.Wake();
+        if (n > 0) Notify();
         return n;
     }
 
@@ -80,15 +105,30 @@ public sealed class VirtualPipe
         if (_buffer.Count == 0) return _writerClosed ? 0 : -Libc.EAGAIN;
         int n = Math.Min(destination.Length, _buffer.Count);
         for (int i = 0; i < n; i++) destination[i] = _buffer.Dequeue();
-        if (n > 0) _backend.Wake();
+        if (n > 0) Notify();
         return n;
     }
 
     private sealed class End(VirtualPipe pipe, bool reader) : IVirtualDevice
     {
-        public int Read(Span<byte> destination) => reader ? pipe.Read(destination) : -Libc.EBADF;
+        // The port's calls, through its loop's backend: this is where a fault plan strikes.
+        public int Read(Span<byte> destination)
+        {
+            if (!reader) return -Libc.EBADF;
+            var fault = pipe.Faults?.Next(FaultOperation.Read, pipe.Name, destination.Length) ?? Fault.None;
+            if (fault.Errno is { } errno) return -errno;
+            if (fault.MaxBytes is { } max && max < destination.Length) destination = destination[..max];
+            return pipe.Read(destination);
+        }
 
-        public int Write(ReadOnlySpan<byte> source) => reader ? -Libc.EBADF : pipe.Write(source);
+        public int Write(ReadOnlySpan<byte> source)
+        {
+            if (reader) return -Libc.EBADF;
+            var fault = pipe.Faults?.Next(FaultOperation.Write, pipe.Name, source.Length) ?? Fault.None;
+            if (fault.Errno is { } errno) return -errno;
+            if (fault.MaxBytes is { } max && max < source.Length) source = source[..max];
+            return pipe.Write(source);
+        }
 
         public PollEvents Readiness
         {

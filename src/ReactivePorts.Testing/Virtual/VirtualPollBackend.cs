@@ -85,6 +85,9 @@ internal sealed class VirtualPollBackend(TestScheduler clock) : IPollBackend
     // In-memory devices never block: O_NONBLOCK is how they always behave.
     public int SetNonBlocking(int fd, bool nonBlocking) => VirtualFdTable.Find(fd) is null ? -Interop.Libc.EBADF : 0;
 
+    // Read and write, and non-blocking: the flags of a pipe end made with pipe2(O_NONBLOCK).
+    public int GetStatusFlags(int fd) => VirtualFdTable.Find(fd) is null ? -Interop.Libc.EBADF : Interop.Libc.O_RDWR | Interop.Libc.O_NONBLOCK;
+
     public nint WriteGather(int fd, ReadOnlySpan<ReadOnlyMemory<byte>> segments)
     {
         if (VirtualFdTable.Find(fd) is not { } device) return -Interop.Libc.EBADF;

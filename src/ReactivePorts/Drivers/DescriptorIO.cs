@@ -41,6 +41,16 @@ public sealed class DescriptorIO
         return rc < 0 ? new IOResult(IOStatus.Failed, 0, -rc) : new IOResult(IOStatus.Done, 0, 0);
     }
 
+    /// <summary>The file status flags of <paramref name="handle"/> (F_GETFL) through the port's backend, or -errno.</summary>
+    internal int GetStatusFlags(SafeHandle handle) => GetStatusFlags(Backend, handle);
+
+    /// <summary>The file status flags of <paramref name="handle"/> (F_GETFL) through <paramref name="backend"/>, or -errno.</summary>
+    internal static int GetStatusFlags(IPollBackend backend, SafeHandle handle)
+    {
+        using var fd = new Lease(handle);
+        return backend.GetStatusFlags(fd.Fd);
+    }
+
     /// <summary>One read(2) into <paramref name="buffer"/>.</summary>
     public IOResult Read(SafeHandle handle, Span<byte> buffer)
     {

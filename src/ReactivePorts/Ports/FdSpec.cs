@@ -84,7 +84,7 @@ public sealed record FdSpec : PortSpec<FdSpec>
         }
         foreach (var (handle, fd) in (ReadOnlySpan<(SafeHandle?, int)>)[(input, _inputFd), (output, _outputFd)])
         {
-            if (handle is not null && Libc.GetStatusFlags(handle) is < 0 and var rc)
+            if (handle is not null && Drivers.DescriptorIO.GetStatusFlags(loop.Backend, handle) is < 0 and var rc)
                 throw Libc.IOError($"fd {fd}: fcntl(F_GETFL)", -rc);
         }
         if (MovesConsoleOut) StandardStreams.MoveConsoleOut();

@@ -68,15 +68,29 @@ public sealed partial class Port
         if (process.HasExited) return await Exit.ConfigureAwait(false);
         if (process.HasOwnProcessGroup) process.SignalGroup(signal);
         else process.Signal(signal);
-        // The grace period runs on the port's scheduler, so a virtual clock measures it too.
+        // The grace period runs on the port's scheduler, so a virtual clock measures it too, and the
+        // kill is sent from there the moment it ends: on the loop, not after a hop through the
+        // thread pool (which a virtual clock would not see, and which a busy pool would delay).
         var expired = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using (Scheduler.Schedule(expired, grace, static (_, e) => { e.TrySetResult(); return System.Reactive.Disposables.Disposable.Empty; }))
+        using (Scheduler.Schedule((process, expired), grace, static (_, s) =>
+        {
+            try
+            {
+                // The grace period is over: no more asking.
+                KillProcess(s.process);
+                s.expired.TrySetResult();
+            }
+            catch (IOException ex)
+            {
+                s.expired.TrySetException(ex);
+            }
+            return System.Reactive.Disposables.Disposable.Empty;
+        }))
         {
             var first = await Task.WhenAny(Exit, expired.Task).WaitAsync(cancellationToken).ConfigureAwait(false);
             if (first == Exit) return await Exit.ConfigureAwait(false);
+            await expired.Task.ConfigureAwait(false);
         }
-        // The grace period is over: no more asking.
-        KillProcess(process);
         return await Exit.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 

@@ -26,8 +26,11 @@ public sealed partial record SpawnSpec
             HasInput = Direction != PortDirection.In,
             HasOutput = Direction != PortDirection.Out,
         };
+        // A loop with a launcher of its own (scripted children in virtual time, say) starts the
+        // child itself; the port around it is the same.
+        var launcher = ProcessLaunchers.Get(loop);
         long spawnStart = Stopwatch.GetTimestamp();
-        var driver = SpawnLauncher.Start(Plan());
+        var driver = launcher is null ? SpawnLauncher.Start(Plan()) : Launch(launcher);
         PortTracking.Tracker?.OnSpawned(Stopwatch.GetElapsedTime(spawnStart));
         Port? port = null;
         try
@@ -41,9 +44,29 @@ public sealed partial record SpawnSpec
         {
             // The loop went away meanwhile: the child has no port to watch it.
             if (port is not null) ChildRegistry.Remove(port);
-            SpawnLauncher.Abandon(driver);
+            if (driver is SpawnDriver spawned) SpawnLauncher.Abandon(spawned);
             throw;
         }
+    }
+
+    private PortDriver Launch(IProcessLauncher launcher)
+    {
+        var request = new SpawnRequest(Name)
+        {
+            Command = ShellCommandLine,
+            Executable = Executable,
+            Arguments = [.. Arguments.Select(a => System.Text.Encoding.UTF8.GetString(a))],
+            EnvironmentChanges = EnvironmentChanges,
+            InheritsEnvironment = InheritEnvironment,
+            WorkingDirectory = WorkingDirectory,
+            Direction = Direction,
+            NewProcessGroup = NewProcessGroup,
+        };
+        var driver = launcher.Launch(request)
+            ?? throw new InvalidOperationException($"The process launcher {launcher.GetType().Name} returned no driver for '{Name}'.");
+        if (driver.Process is null)
+            throw new InvalidOperationException($"The process launcher {launcher.GetType().Name} returned a '{driver.Name}' driver without a process for '{Name}'; a spawn port reports its child's exit.");
+        return driver;
     }
 
     private SpawnPlan Plan() => new(

@@ -67,7 +67,7 @@ internal abstract partial class DescriptorDriver : PortDriver
         {
             if (TrySelect(input, PollEvents.Readable))
             {
-                int flags = Libc.GetStatusFlags(input);
+                int flags = Context.IO.GetStatusFlags(input);
                 if (flags < 0) throw Libc.IOError("fcntl(F_GETFL)", -flags);
                 _inputNonBlocking = (flags & Libc.O_NONBLOCK) != 0;
             }

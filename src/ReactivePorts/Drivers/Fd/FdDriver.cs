@@ -37,7 +37,7 @@ internal sealed partial class FdDriver : DescriptorDriver
         bool nonBlocking = false;
         if (_outputHandle is { } output)
         {
-            int flags = Libc.GetStatusFlags(output);
+            int flags = Context.IO.GetStatusFlags(output); // through the loop's backend: in-memory devices too
             if (flags < 0) throw Libc.IOError("fcntl(F_GETFL)", -flags);
             if ((flags & Libc.O_NONBLOCK) != 0)
             {
@@ -82,7 +82,7 @@ internal sealed partial class FdDriver : DescriptorDriver
         if (_madeNonBlocking is { } output)
         {
             _madeNonBlocking = null;
-            int flags = Libc.GetStatusFlags(output);
+            int flags = Context.IO.GetStatusFlags(output);
             if (flags >= 0) Libc.SetStatusFlags(output, flags & ~Libc.O_NONBLOCK);
         }
         base.OnStop();

@@ -28,7 +28,7 @@ internal static partial class Libc
     }
 
     /// <summary>fcntl on a raw descriptor (the caller holds a reference on its handle), retrying EINTR; the result or -errno.</summary>
-    private static int FcntlRetrying(int fd, int cmd, int arg)
+    internal static int FcntlRetrying(int fd, int cmd, int arg)
     {
         while (true)
         {

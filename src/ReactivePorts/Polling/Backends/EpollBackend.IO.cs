@@ -15,6 +15,8 @@ internal sealed unsafe partial class EpollBackend
 
     public int SetNonBlocking(int fd, bool nonBlocking) => Libc.SetNonBlocking(fd, nonBlocking);
 
+    public int GetStatusFlags(int fd) => Libc.FcntlRetrying(fd, Libc.F_GETFL, 0);
+
     public nint Write(int fd, ReadOnlySpan<byte> first, ReadOnlySpan<byte> second)
     {
         if (first.IsEmpty) return Libc.Write(fd, second);

@@ -53,6 +53,9 @@ internal interface IPollBackend : IDisposable
     /// <summary>Writes <paramref name="segments"/> in order, gathered (at most 64); returns the byte count written or -errno. Any thread.</summary>
     nint WriteGather(int fd, ReadOnlySpan<ReadOnlyMemory<byte>> segments);
 
+    /// <summary>The file status flags of <paramref name="fd"/> (F_GETFL: access mode, O_NONBLOCK...), or -errno. Any thread.</summary>
+    int GetStatusFlags(int fd);
+
     /// <summary>Sets or clears O_NONBLOCK on <paramref name="fd"/>; 0 or -errno. Any thread.</summary>
     int SetNonBlocking(int fd, bool nonBlocking);
 
