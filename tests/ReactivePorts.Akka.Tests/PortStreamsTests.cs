@@ -174,6 +174,22 @@ public sealed class PortStreamsTests : global::Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact(Timeout = 30000)]
+    public async Task Flow_ZeroCopyPort_PacketsStayIntactAfterTheNextReads()
+    {
+        // Zero-copy payloads point into the loop's read buffer; the stage pushes them later, on the
+        // stream's thread, after more reads: it must have copied them.
+        var sizes = Enumerable.Range(0, 3000).Select(i => 1 + i * 37 % 500).ToArray();
+        var packets = await Source.From(Enumerable.Range(0, sizes.Length))
+            .Select(i => (ReadOnlyMemory<byte>)Payload(i, sizes[i]))
+            .Via(PortStreams.Flow(Cat4().WithZeroCopy()))
+            .RunWith(Sink.Seq<Packet>(), _materializer)
+            .WaitAsync(PortStreamKit.Timeout);
+        Assert.Equal(sizes.Length, packets.Count);
+        for (int i = 0; i < sizes.Length; i++)
+            Assert.True(Payload(i, sizes[i]).AsSpan().SequenceEqual(packets[i].Payload.Span), $"packet {i} ({sizes[i]} bytes) differs");
+    }
+
+    [Fact(Timeout = 30000)]
     public async Task Sink_WritesEveryPayload_ThenClosesThePort_WithTheExitStatus()
     {
         var file = Path.Combine(Path.GetTempPath(), $"rp-akka-{Guid.NewGuid():N}");

@@ -80,6 +80,8 @@ internal sealed partial class PortStageLogic
     {
         public void OnNext(Packet value)
         {
+            // Pushed later, on the stream's thread: a zero-copy payload would be overwritten by then.
+            if (logic.Port.IsZeroCopy) value = new Packet(value.Payload.ToArray(), value.Line);
             logic._packets.Enqueue(value);
             logic.Signal();
         }

@@ -64,9 +64,9 @@ public sealed partial class PollScheduler : LocalScheduler, ISchedulerPeriodic, 
     private static int s_nextDefault;
 
     /// <summary>
-    /// The loop for a port opened without a scheduler of its own: <see cref="Default"/> and, with
-    /// more than one processor, up to one more loop per processor (Erlang runs one scheduler per
-    /// core), each started on first use, taken in turn. One loop would bound many busy ports to one
+    /// The loop for a port opened without a scheduler of its own: one loop per processor (Erlang
+    /// runs one scheduler per core), <see cref="Default"/> the first, each started on first use,
+    /// taken in turn. One loop would bound many busy ports to one
     /// core; idle ports cost no more on several loops than on one.
     /// </summary>
     internal static PollScheduler NextDefault()

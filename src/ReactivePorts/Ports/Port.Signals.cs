@@ -58,7 +58,7 @@ public sealed partial class Port
     /// kills it. Returns the exit status.
     /// </summary>
     /// <exception cref="NotSupportedException">The port's driver has no process.</exception>
-    /// <exception cref="ObjectDisposedException">The port was closed.</exception>
+    /// <exception cref="ObjectDisposedException">The port was closed, or its scheduler was disposed during the grace period.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="grace"/> is negative.</exception>
     public async Task<ExitStatus> StopAsync(TimeSpan grace, int signal = SigTerm, CancellationToken cancellationToken = default)
     {
@@ -80,15 +80,20 @@ public sealed partial class Port
                 KillProcess(s.process);
                 s.expired.TrySetResult();
             }
-            catch (IOException ex)
+            catch (Exception ex)
             {
+                // Whatever the process (a driver's own IPortProcess may throw anything): the caller
+                // hears of it instead of waiting for an exit that will not come.
                 s.expired.TrySetException(ex);
             }
             return System.Reactive.Disposables.Disposable.Empty;
         }))
         {
-            var first = await Task.WhenAny(Exit, expired.Task).WaitAsync(cancellationToken).ConfigureAwait(false);
+            // A loop disposed during the grace period drops the timer: that ends the wait too.
+            var first = await Task.WhenAny(Exit, expired.Task, Scheduler.Stopped).WaitAsync(cancellationToken).ConfigureAwait(false);
             if (first == Exit) return await Exit.ConfigureAwait(false);
+            if (first == Scheduler.Stopped && !expired.Task.IsCompleted)
+                throw new ObjectDisposedException(nameof(Polling.PollScheduler), $"The scheduler of port '{_name}' was disposed during the grace period of StopAsync.");
             await expired.Task.ConfigureAwait(false);
         }
         return await Exit.WaitAsync(cancellationToken).ConfigureAwait(false);

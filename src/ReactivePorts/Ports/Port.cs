@@ -146,6 +146,13 @@ public sealed partial class Port : IPortSink, IDisposable, IAsyncDisposable
     /// <summary>Whether the port is open (see <see cref="State"/>).</summary>
     public bool IsOpen => State == PortState.Open;
 
+    /// <summary>
+    /// Whether the port delivers zero-copy packets (<c>WithZeroCopy()</c>): payloads then point into
+    /// the loop's read buffer and are valid only during <c>OnNext</c>, so whoever keeps or hands one
+    /// off to another thread copies it first.
+    /// </summary>
+    public bool IsZeroCopy => _options.ZeroCopy;
+
     internal DriverContext Core => _core;
 
     internal PortOptions Options => _options;

@@ -83,7 +83,7 @@ public sealed partial class PortOutput : IObservable<Packet>
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         var channel = Channel.CreateUnbounded<Packet>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
         var gate = new FlowGate(_port, capacity);
-        using var subscription = Subscribe(new ChannelObserver(channel.Writer, gate));
+        using var subscription = Subscribe(new ChannelObserver(_port, channel.Writer, gate));
         while (await channel.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
         {
             while (channel.Reader.TryRead(out var packet))
@@ -148,11 +148,15 @@ public sealed partial class PortOutput : IObservable<Packet>
         }
     }
 
-    private sealed class ChannelObserver(ChannelWriter<Packet> writer, FlowGate gate) : IObserver<Packet>
+    /// <summary>A packet that outlives OnNext: a zero-copy payload is copied, for the next read would overwrite it.</summary>
+    private static Packet Keepable(Port port, Packet packet) =>
+        port.IsZeroCopy ? new Packet(packet.Payload.ToArray(), packet.Line) : packet;
+
+    private sealed class ChannelObserver(Port port, ChannelWriter<Packet> writer, FlowGate gate) : IObserver<Packet>
     {
         public void OnNext(Packet value)
         {
-            writer.TryWrite(value);
+            writer.TryWrite(Keepable(port, value));
             gate.Added();
         }
 
@@ -189,6 +193,7 @@ public sealed partial class PortOutput : IObservable<Packet>
 
         public void OnNext(Packet value)
         {
+            value = Keepable(_port, value); // queued past OnNext
             lock (_lock) _queue.Enqueue(value);
             _gate.Added();
             Kick();

@@ -122,8 +122,8 @@ public abstract record PortSpec<TSpec> : IObservable<Packet>
 
     /// <summary>
     /// The loop the port runs on. By default ports are spread, in turn, over the process-wide
-    /// default loops: <see cref="PollScheduler.Default"/> and, with several processors, up to one
-    /// more per processor, each started when first needed.
+    /// default loops, one per processor (<see cref="PollScheduler.Default"/> the first), each
+    /// started when first needed.
     /// </summary>
     [Pure]
     public TSpec WithScheduler(PollScheduler scheduler)

@@ -102,6 +102,40 @@ public sealed class DriverProcessTests : IDisposable
         Assert.False(port.Exit.IsCompleted);
     }
 
+    /// <summary>A process whose kill fails in a way of its own (not an IOException).</summary>
+    private sealed class UnkillableProcess : IPortProcess
+    {
+        public int Pid => 31338;
+        public bool HasExited => false;
+        public bool HasOwnProcessGroup => false;
+        public bool Signal(int signal) => signal == 9 ? throw new InvalidOperationException("cannot kill this one") : true;
+        public bool SignalGroup(int signal) => throw new InvalidOperationException("no group");
+    }
+
+    private sealed class UnkillableDriver : PortDriver
+    {
+        public override string Name => "unkillable";
+        public override IPortProcess? Process { get; } = new UnkillableProcess();
+    }
+
+    [Fact(Timeout = 15000)]
+    public async Task StopAsync_KillThrowsAfterTheGrace_TheCallerGetsTheError()
+    {
+        await using var port = await DriverTestKit.OpenAsync(_loop, new UnkillableDriver());
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => port.StopAsync(TimeSpan.FromMilliseconds(20)).Within());
+        Assert.Equal("cannot kill this one", error.Message);
+    }
+
+    [Fact(Timeout = 15000)]
+    public async Task StopAsync_SchedulerDisposedDuringTheGrace_EndsTheWait()
+    {
+        var loop = new PollScheduler();
+        var port = await DriverTestKit.OpenAsync(loop, new UnkillableDriver());
+        var stop = port.StopAsync(TimeSpan.FromHours(1));
+        loop.Dispose(); // the timer that would kill is dropped with the loop
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => stop.Within());
+    }
+
     [Fact(Timeout = 15000)]
     public async Task ReportExit_DriverWithItsOwnProcess_ReportedAsExitedBeforeTheEnd()
     {

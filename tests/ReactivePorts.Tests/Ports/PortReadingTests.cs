@@ -182,6 +182,52 @@ public sealed class PortReadingTests
         Assert.Equal((total, -1L), (received, mismatch));
     }
 
+    [Theory(Timeout = 30000)]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task HandOff_ZeroCopyPort_PacketsStayIntactAfterTheNextReads(bool asyncEnumerable)
+    {
+        // Zero-copy payloads point into the loop's read buffer: the hand-offs queue them past OnNext,
+        // so they must copy them (a consumer that starts late lets later reads overwrite the buffer).
+        const int count = 4000;
+        static byte[] Payload(int i) => Enumerable.Range(0, 100).Select(k => (byte)(i * 7 + k)).Prepend((byte)(i >> 8)).Prepend((byte)i).ToArray();
+        await using var scope = new PortScope();
+        var port = scope.Open(Port.SpawnExecutable("/bin/cat").WithFraming(FrameFormat.LengthPrefixed(4)).WithZeroCopy());
+        Assert.True(port.IsZeroCopy);
+        var received = new List<byte[]>();
+        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var consumer = new EventLoopScheduler();
+        Task consumed;
+        if (asyncEnumerable)
+        {
+            consumed = Task.Run(async () =>
+            {
+                await foreach (var packet in port.Output.ToAsyncEnumerable(capacity: count))
+                {
+                    await start.Task;
+                    received.Add(packet.Payload.ToArray());
+                }
+            });
+        }
+        else
+        {
+            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            port.Output.ObserveOn(consumer, capacity: count).Subscribe(p =>
+            {
+                start.Task.Wait(TestTimeout);
+                received.Add(p.Payload.ToArray());
+            }, ex => done.TrySetException(ex), () => done.TrySetResult());
+            consumed = done.Task;
+        }
+        await port.WriteBatchAsync(Enumerable.Range(0, count).Select(i => (ReadOnlyMemory<byte>)Payload(i)).ToList());
+        port.CompleteInput();
+        await LoopUntil(port, () => port.GetInfo().PacketsRead == count); // every packet read while the consumer waits
+        start.SetResult();
+        await consumed.WaitAsync(TestTimeout);
+        Assert.Equal(count, received.Count);
+        for (int i = 0; i < count; i++) Assert.True(Payload(i).AsSpan().SequenceEqual(received[i]), $"packet {i} was overwritten");
+    }
+
     [Fact(Timeout = 30000)]
     public async Task ToAsyncEnumerable_SlowConsumer_StopsReadingWhileFull_LosesNothing()
     {
