@@ -32,16 +32,17 @@ public sealed class PackageInstallTests : IDisposable
 
     private static async Task<string> Dotnet(string workingDirectory, params string[] arguments)
     {
+        using var timeout = new CancellationTokenSource(StepTimeout); // kills the step when it runs over
         var result = await Port.SpawnExecutable("dotnet").WithPathSearch().WithArguments(arguments)
             .WithWorkingDirectory(workingDirectory)
             .WithEnvironment("DOTNET_NOLOGO", "1").WithEnvironment("DOTNET_CLI_TELEMETRY_OPTOUT", "1")
-            .ExecuteBufferedAsync().WaitAsync(StepTimeout);
+            .ExecuteBufferedAsync(cancellationToken: timeout.Token);
         string output = Encoding.UTF8.GetString(result.StandardOutput) + Encoding.UTF8.GetString(result.StandardError);
         Assert.True(result.Status.Success, $"dotnet {string.Join(' ', arguments)} ended with {result.Status}:\n{output}");
         return output;
     }
 
-    [Fact]
+    [Fact(Timeout = 600000)]
     public async Task Pack_InstallFromLocalFeed_FreshConsoleProjectRunsAPort()
     {
         string feed = Path.Combine(_work, "feed");

@@ -7,7 +7,7 @@ namespace ReactivePorts.Tests.Ports;
 /// <summary>Ports opened without a scheduler of their own share the process-wide default loops, one per processor.</summary>
 public sealed class PortDefaultLoopsTests
 {
-    [Fact]
+    [Fact(Timeout = 30000)]
     public async Task Open_WithoutScheduler_SpreadsPortsOverOneDefaultLoopPerProcessor()
     {
         var ports = new List<Port>();
@@ -24,7 +24,7 @@ public sealed class PortDefaultLoopsTests
             foreach (var port in ports)
             {
                 var echoed = port.Output.FirstAsync().ToTask();
-                await port.WriteAsync("ping"u8.ToArray());
+                await port.WriteAsync("ping"u8.ToArray()).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
                 Assert.Equal("ping"u8.ToArray(), (await echoed.WaitAsync(TimeSpan.FromSeconds(10))).Payload.ToArray());
             }
         }
