@@ -50,16 +50,21 @@ public sealed partial class SimulationRun
         {
             _violations.Add($"output: packet {prefix} delivered ({_delivered[prefix].Length} bytes) is not packet {prefix} the child wrote ({(prefix < expected.Count ? expected[prefix].Length.ToString() : "none")})");
         }
-        else if (!_stoppedEarly && (_outputCompleted || _outputError is TruncatedFrameException) && _delivered.Count != expected.Count)
+        else if (!_stoppedEarly && _outputCompleted && _delivered.Count != expected.Count)
         {
             _violations.Add($"lost packets: the output ended after {_delivered.Count} of the {expected.Count} packets the child wrote");
         }
 
         if (!_stoppedEarly && ChildReaped)
         {
-            if (truncated && _outputError is not TruncatedFrameException)
-                _violations.Add($"the child's output ended inside a frame, but the output ended with {(_outputError?.GetType().Name ?? "completion")} instead of TruncatedFrameException");
-            if (!truncated && _outputError is not null)
+            // A frame cut off by the end is reported (README: PortTruncatedFrame, before the exit status), then the port ends as usual.
+            if (truncated && _truncated is null)
+                _violations.Add("the child's output ended inside a frame, but no PortTruncatedFrame was reported");
+            if (truncated && _truncatedAfterExit)
+                _violations.Add("PortTruncatedFrame came after the exit status");
+            if (!truncated && _truncated is not null)
+                _violations.Add($"{_truncated} reported, but the child's output ended on a frame boundary");
+            if (_outputError is not null)
                 _violations.Add($"the output failed: {_outputError.GetType().Name}: {_outputError.Message}");
             long total = _delivered.Sum(p => (long)p.Length);
             if (_bytesAtExit != total)

@@ -36,12 +36,15 @@ public sealed partial class SimulationRun
     private bool _writeFailed;
     private long _eventBytes;
     private long _bytesAtExit = -1;
+    private PortTruncatedFrame? _truncated;
+    private bool _truncatedAfterExit;
     private long _forcedBytes;
     private long _largestAccepted;
     private long _maxQueueOver;
     private Task<long>? _close;
     private long _closeAt;
     private PortOutputDemand? _demand;
+    private Func<ChildScript, ChildScript>? _tamper;
 
     private SimulationRun(SimulationScenario scenario)
     {
@@ -52,9 +55,11 @@ public sealed partial class SimulationRun
 
     public static SimulationResult Run(int seed) => Run(SimulationScenario.FromSeed(seed));
 
-    public static SimulationResult Run(SimulationScenario scenario)
+    /// <param name="scenario">What to run.</param>
+    /// <param name="tamper">Changes the child's script behind the checks' back (to prove they catch what they claim to).</param>
+    public static SimulationResult Run(SimulationScenario scenario, Func<ChildScript, ChildScript>? tamper = null)
     {
-        var run = new SimulationRun(scenario);
+        var run = new SimulationRun(scenario) { _tamper = tamper };
         try
         {
             run.Execute();
@@ -74,7 +79,7 @@ public sealed partial class SimulationRun
 
     private void Execute()
     {
-        _world.AddChild(ChildName, _s.Script());
+        _world.AddChild(ChildName, _tamper is null ? _s.Script() : _tamper(_s.Script()));
         var spec = Port.Spawn(ChildName).WithFraming(_s.Framing).WithScheduler(_world.Scheduler)
             .WithFlushTimeout(TimeSpan.FromTicks(_s.FlushTimeoutTicks));
         if (_s.BusyLimits is { } busy) spec = spec.WithBusyLimits(busy.Low, busy.High);
@@ -135,6 +140,11 @@ public sealed partial class SimulationRun
             case PortExited exited:
                 _bytesAtExit = _eventBytes;
                 Log($"event Exited({exited.Status})");
+                break;
+            case PortTruncatedFrame truncated:
+                _truncated = truncated;
+                _truncatedAfterExit = _bytesAtExit >= 0;
+                Log($"event {truncated}");
                 break;
             case PortClosed closed:
                 Log($"event Closed({closed.Error?.GetType().Name})");
