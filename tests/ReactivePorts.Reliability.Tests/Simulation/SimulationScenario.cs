@@ -256,8 +256,8 @@ public sealed record SimulationScenario
 
     private static (long, long) PickBusy(Random random)
     {
-        long high = random.Next(1, 20_000);
-        return (random.NextInt64(0, high + 1), high);
+        long high = random.Next(2, 20_000);
+        return (random.NextInt64(1, high + 1), high); // the low mark is at least 1 (WithBusyLimits refuses 0)
     }
 
     private static void FillLetters(Random random, Span<byte> destination)
