@@ -19,6 +19,9 @@ internal sealed class VirtualPollBackend(TestScheduler clock) : IPollBackend
 
     public void Attach(PollScheduler loop) => _loop = loop;
 
+    /// <summary>Descriptors the loop still watches (none once every port on it has closed).</summary>
+    internal int WatchedCount => _watched.Count;
+
     public bool NeedsThread => false;
 
     public long GetTimestamp() => clock.Clock;
