@@ -12,7 +12,7 @@ namespace ReactivePorts.Tests.Packaging;
 public sealed class PackageInstallTests : IDisposable
 {
     private static readonly TimeSpan StepTimeout = TimeSpan.FromMinutes(4);
-    private static readonly string[] Packages = ["ReactivePorts", "ReactivePorts.Framing", "ReactivePorts.Testing"];
+    private static readonly string[] Packages = ["ReactivePorts", "ReactivePorts.Framing", "ReactivePorts.Testing", "ReactivePorts.Akka"];
 
     private readonly string _root = AssemblyModel.RepositoryRoot(AppContext.BaseDirectory);
     private readonly string _work = Directory.CreateTempSubdirectory("rp-pack-").FullName;
