@@ -67,7 +67,7 @@ public sealed partial class DriverLoader
     public DriverSpec Driver(string name)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
-        return new DriverSpec(() => CreateForPort(name), null) { Opened = PortOpened };
+        return new DriverSpec(() => CreateForPort(name), null);
     }
 
     /// <summary>The drivers known now, built-in ones included (Erlang's <c>loaded_drivers</c>), in name order.</summary>
