@@ -75,6 +75,28 @@ public sealed class DriverUnloadTests
     }
 
     [Fact(Timeout = 30000)]
+    public async Task MonitorSubscriberThrows_ItIsReportedOnErrors_AndEveryOtherSubscriberAndMonitorIsTold()
+    {
+        var loader = new DriverLoader();
+        var reported = new TaskCompletionSource<Exception>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var errors = loader.Errors.Subscribe(e => reported.TrySetResult(e));
+        using var owner = loader.CreateOwner("app");
+        owner.TryLoad(V1, "echo").ThrowIfFailed();
+        var first = owner.Monitor("echo", DriverMonitorKind.Unloaded);
+        var second = owner.Monitor("echo", DriverMonitorKind.Unloaded);
+        var failure = new InvalidOperationException("monitor subscriber failed on purpose");
+        using var thrower = first.Subscribe(_ => throw failure);
+        var firstTold = Event(first); // subscribed after the thrower, on the same monitor
+        var secondTold = Event(second); // a monitor told after the throwing one
+
+        Assert.Equal(DriverStatus.PendingDriver, owner.TryUnload("echo").Status);
+
+        Assert.Equal(DriverEventReason.Unloaded, (await firstTold).Reason);
+        Assert.Equal(DriverEventReason.Unloaded, (await secondTold).Reason);
+        Assert.Same(failure, await reported.Task.WaitAsync(Patience));
+    }
+
+    [Fact(Timeout = 30000)]
     public async Task TryUnload_KillPorts_AbortsOpenPortsWithDriverUnloaded()
     {
         var loader = new DriverLoader();
