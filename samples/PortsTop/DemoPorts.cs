@@ -10,6 +10,12 @@ namespace PortsTop;
 /// </summary>
 internal sealed class DemoPorts : IAsyncDisposable
 {
+    /// <summary>The bulk reader's command (its port's name).</summary>
+    public const string BulkCommand = "head -c 20000000 /dev/zero";
+
+    /// <summary>The child that never reads (its port's name).</summary>
+    public const string StuckCommand = "sleep 3600";
+
     private readonly List<Port> _ports = new();
     private readonly CancellationTokenSource _stop = new();
     private Task _feeding = Task.CompletedTask;
@@ -18,9 +24,9 @@ internal sealed class DemoPorts : IAsyncDisposable
     {
         var demo = new DemoPorts();
         var echo = demo.Add(Port.Spawn("cat").WithFraming(FrameFormat.Line()));
-        demo.Add(Port.Spawn("head -c 20000000 /dev/zero"));
+        demo.Add(Port.Spawn(BulkCommand));
         demo.Add(Port.Spawn("sh -c 'for i in 1 2 3 4 5 6 7 8 9 10; do echo tick $i; sleep 0.2; done; exit 3'").WithFraming(FrameFormat.Line()));
-        var stuck = demo.Add(Port.Spawn("sleep 3600"), read: false);
+        var stuck = demo.Add(Port.Spawn(StuckCommand), read: false);
         for (int i = 0; i < 8; i++) stuck.WriteForced(new byte[16 * 1024]); // past the pipe and the high mark
         demo._feeding = demo.FeedAsync(echo);
         return demo;

@@ -21,6 +21,12 @@ internal sealed class PortRows
         }
     }
 
+    /// <summary>Whether a row named <paramref name="name"/> is in <paramref name="state"/> now.</summary>
+    public bool Shows(string name, MonitoredPortState state)
+    {
+        lock (_gate) return _rows.Values.Any(r => r.Name == name && r.State == state);
+    }
+
     public Table ToTable()
     {
         MonitoredPort[] rows;

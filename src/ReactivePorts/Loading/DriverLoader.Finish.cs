@@ -116,20 +116,21 @@ public sealed partial class DriverLoader
     }
 
     /// <summary>
-    /// The collection proof (thread pool): forces collections until the context is gone or the
-    /// timeout has passed, then reports <see cref="DriverEventReason.Unloaded"/> or
-    /// <see cref="DriverEventReason.Leaked"/> to the monitors waiting for it.
+    /// The collection proof (thread pool): watches the context until it is gone or the timeout has
+    /// passed, then reports <see cref="DriverEventReason.Unloaded"/> or <see cref="DriverEventReason.Leaked"/>
+    /// to the monitors waiting for it. Full blocking collections are forced only in rounds where a
+    /// monitor waits for the verdict (one may join while the watch runs); otherwise the context is
+    /// only looked at, so an unload nobody watches costs no collections.
     /// </summary>
     private async Task WatchCollection(WeakReference context, UnloadingDriver ghost)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         int pause = 1;
-        bool collected;
+        bool collected, forced;
         while (true)
         {
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
-            GC.Collect();
+            lock (_gate) forced = ghost.Monitors.Count > 0;
+            if (forced) ForceCollections();
             collected = !context.IsAlive;
             if (collected || clock.Elapsed >= _collectionTimeout) break;
             // Finalizers and the runtime's own unload steps need a moment between rounds.
@@ -142,7 +143,21 @@ public sealed partial class DriverLoader
             _unloading.Remove(ghost);
             monitors = [.. ghost.Monitors];
         }
+        if (monitors.Count == 0) return;
+        if (!collected && !forced)
+        {
+            // A monitor joined after the last round looked: it gets a verdict after a real try.
+            ForceCollections();
+            collected = !context.IsAlive;
+        }
         var e = new DriverEvent(ghost.Name, collected ? DriverEventReason.Unloaded : DriverEventReason.Leaked);
-        foreach (var m in monitors) m.Fire(e);
+        foreach (var m in monitors) m.Fire(e); // never throws: each subscriber is guarded (DriverMonitor)
+    }
+
+    private static void ForceCollections()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
     }
 }

@@ -1,14 +1,14 @@
-using System.Runtime.Loader;
-
 namespace ReactivePorts.Drivers;
 
 public sealed partial class DriverLoader
 {
     /// <summary>
     /// The factory behind <see cref="Driver(string)"/>: counts a port against the version loaded now
-    /// (so the driver cannot unload under it), then makes its instance outside the lock.
+    /// (so the driver cannot unload under it), then makes its instance outside the lock. The count is
+    /// held by the returned lease, which gives it back exactly once: when the port completes, or when
+    /// the open fails before the port could start.
     /// </summary>
-    private PortDriver CreateForPort(string name)
+    private DriverLease CreateForPort(string name)
     {
         LoadedDriver entry;
         Func<PortDriver> create;
@@ -25,7 +25,7 @@ public sealed partial class DriverLoader
         }
         try
         {
-            return create();
+            return new PortCount(this, entry, create());
         }
         catch (Exception ex)
         {
@@ -33,25 +33,6 @@ public sealed partial class DriverLoader
             PortEnded(entry, null);
             throw new DriverLoadException(DriverError.InitFailed, name, path, null, ex);
         }
-    }
-
-    /// <summary>The port made from a counted instance exists: it is tracked until it completes, and killed at once if its driver is being killed.</summary>
-    private void PortOpened(Port port)
-    {
-        var context = AssemblyLoadContext.GetLoadContext(port.Core.Driver.GetType().Assembly) as DriverLoadContext;
-        var entry = context?.Version?.Entry ?? throw new InvalidOperationException("A loaded driver's port lost its driver.");
-        bool kill;
-        lock (_gate)
-        {
-            entry.Ports.Add(port);
-            kill = entry.State is EntryState.ForceUnload or EntryState.ForceReload;
-        }
-        if (kill) _ = port.AbortAsync(DriverUnloadedReason);
-        port.Completion.ContinueWith(static (_, s) =>
-        {
-            var (loader, entry, port) = ((DriverLoader, LoadedDriver, Port))s!;
-            loader.PortEnded(entry, port);
-        }, (this, entry, port), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
     private void PortEnded(LoadedDriver entry, Port? port)
@@ -64,5 +45,28 @@ public sealed partial class DriverLoader
             MaybeFinish(entry, after);
         }
         Run(after);
+    }
+
+    /// <summary>One port counted against a loaded driver (its entry known from the start, not looked up again).</summary>
+    private sealed class PortCount(DriverLoader loader, LoadedDriver entry, PortDriver driver) : DriverLease(driver)
+    {
+        /// <summary>The port made from the counted instance exists: it is tracked until it completes, and killed at once if its driver is being killed.</summary>
+        public override void Opened(Port port)
+        {
+            bool kill;
+            lock (loader._gate)
+            {
+                entry.Ports.Add(port);
+                kill = entry.State is EntryState.ForceUnload or EntryState.ForceReload;
+            }
+            if (kill) _ = port.AbortAsync(DriverUnloadedReason);
+            port.Completion.ContinueWith(static (_, s) =>
+            {
+                var (lease, port) = ((PortCount, Port))s!;
+                lease.Release(port);
+            }, (this, port), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+
+        protected override void OnReleased(Port? port) => loader.PortEnded(entry, port);
     }
 }

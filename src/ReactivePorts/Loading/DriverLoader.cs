@@ -1,3 +1,6 @@
+using System.Reactive.Linq;
+using System.Reactive.Subjects;
+
 namespace ReactivePorts.Drivers;
 
 /// <summary>
@@ -13,9 +16,9 @@ namespace ReactivePorts.Drivers;
 /// <remarks>
 /// <para>Every member is thread-safe. No user code (a driver's constructor, a monitor's
 /// subscriber, a port's abort) runs under the loader's lock.</para>
-/// <para>An unloaded context is watched through a weak reference while the loader forces a few
-/// collections (<see cref="GC.Collect()"/>, <see cref="GC.WaitForPendingFinalizers"/>) for up to
-/// the collection timeout: <see cref="DriverEventReason.Unloaded"/> is reported only once it is
+/// <para>An unloaded context is watched through a weak reference for up to the collection timeout;
+/// while a monitor waits for the verdict the loader forces collections (<see cref="GC.Collect()"/>,
+/// <see cref="GC.WaitForPendingFinalizers"/>), and only then (an unload nobody monitors costs none): <see cref="DriverEventReason.Unloaded"/> is reported only once it is
 /// collected, <see cref="DriverEventReason.Leaked"/> when it is still held then. Anything that
 /// outlives the unload keeps it: a closed <see cref="Port"/> of the driver you still reference, a
 /// driver instance, a static event handler or a thread of the plugin's.</para>
@@ -31,6 +34,7 @@ public sealed partial class DriverLoader
     private readonly Dictionary<string, LoadedDriver> _drivers = new(StringComparer.Ordinal);
     private readonly List<UnloadingDriver> _unloading = [];
     private readonly TimeSpan _collectionTimeout;
+    private readonly Subject<Exception> _errors = new();
 
     /// <summary>A loader that waits up to 5 seconds for an unloaded driver's context to be collected before reporting a leak.</summary>
     public DriverLoader()
@@ -45,6 +49,13 @@ public sealed partial class DriverLoader
         ArgumentOutOfRangeException.ThrowIfLessThan(collectionTimeout, TimeSpan.Zero);
         _collectionTimeout = collectionTimeout;
     }
+
+    /// <summary>
+    /// Exceptions thrown by monitor subscribers (<see cref="DriverMonitor"/>): such a subscriber is
+    /// detached and the others are still told. Published on the thread that raised the event.
+    /// Exceptions that nobody observes are dropped.
+    /// </summary>
+    public IObservable<Exception> Errors => _errors.AsObservable();
 
     /// <summary>A new owner (an Erlang process): it loads and unloads drivers; disposing it lets go of everything it holds, as a process dying does.</summary>
     /// <param name="name">A name for info and messages.</param>
@@ -67,7 +78,7 @@ public sealed partial class DriverLoader
     public DriverSpec Driver(string name)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
-        return new DriverSpec(() => CreateForPort(name), null) { Opened = PortOpened };
+        return new DriverSpec(() => CreateForPort(name), null);
     }
 
     /// <summary>The drivers known now, built-in ones included (Erlang's <c>loaded_drivers</c>), in name order.</summary>
@@ -132,6 +143,19 @@ public sealed partial class DriverLoader
         DriverError.InitFailed => "the driver's constructor (its init) threw",
         _ => $"unknown driver error {(int)error}",
     };
+
+    /// <summary>Publishes a monitor subscriber's exception without letting it escape into the loader's work.</summary>
+    internal void ReportError(Exception error)
+    {
+        try
+        {
+            _errors.OnNext(error);
+        }
+        catch
+        {
+            // An Errors subscriber threw in turn: there is nobody left to tell, and the other monitors must still be told.
+        }
+    }
 
     internal static bool IsLinkedIn(string name) => Array.IndexOf(s_linkedIn, name) >= 0;
 

@@ -12,38 +12,39 @@ internal sealed class PortWatch(PortTracker tracker, IScheduler scheduler, PortM
 {
     private readonly ConcurrentQueue<TrackedPort> _opened = new();   // told by the tracker, taken by the next sample
     private readonly Dictionary<long, Row> _rows = new();
-    private readonly Lock _gate = new();                              // one sample at a time, and none after disposal
+    private readonly Lock _gate = new();                              // one sample built at a time (never held while user code is told)
     private readonly SerialDisposable _periodic = new();
-    private bool _stopped;
+    private volatile bool _stopped;                                   // no sample built or delivered after disposal
 
     public IDisposable Start()
     {
         var open = tracker.Attach(_opened);
         var first = scheduler.Schedule(open, (_, ports) =>
         {
-            Run(() => Snapshot(ports));
+            // Periodic from here, so no sample can come before the snapshot.
+            if (Run(() => Snapshot(ports)))
+                _periodic.Disposable = scheduler.SchedulePeriodic(options.Interval, () => Run(Sample));
             return Disposable.Empty;
         });
         return Disposable.Create(() =>
         {
-            lock (_gate) _stopped = true;
+            // Not under the gate: a subscriber may dispose from a thread its OnNext is waiting for.
+            _stopped = true;
             tracker.Detach(_opened);
             first.Dispose();
             _periodic.Dispose();
         });
     }
 
-    private void Snapshot(TrackedPort[] open)
+    private PortChangeSet Snapshot(TrackedPort[] open)
     {
         var changes = new List<PortChange>();
         var now = scheduler.Now;
         foreach (var tracked in open) Add(tracked, now, changes);
-        observer.OnNext(new PortChangeSet([.. changes]));
-        // Periodic from here, so no sample can come before the snapshot.
-        _periodic.Disposable = scheduler.SchedulePeriodic(options.Interval, () => Run(Sample));
+        return new PortChangeSet([.. changes]);
     }
 
-    private void Sample()
+    private PortChangeSet? Sample()
     {
         var now = scheduler.Now;
         var changes = new List<PortChange>();
@@ -65,7 +66,7 @@ internal sealed class PortWatch(PortTracker tracker, IScheduler scheduler, PortM
         if (removed is not null) foreach (long id in removed) _rows.Remove(id);
         // Ports opened since the last sample, after the updates: each appears once in a change set.
         while (_opened.TryDequeue(out var tracked)) Add(tracked, now, changes);
-        if (changes.Count > 0) observer.OnNext(new PortChangeSet([.. changes]));
+        return changes.Count > 0 ? new PortChangeSet([.. changes]) : null;
     }
 
     private void Add(TrackedPort tracked, DateTimeOffset now, List<PortChange> changes)
@@ -104,17 +105,22 @@ internal sealed class PortWatch(PortTracker tracker, IScheduler scheduler, PortM
             info.ExitStatus, readRate, writeRate);
     }
 
-    /// <summary>Runs a sample unless stopped; a failure (a filter that throws) ends the stream with it.</summary>
-    private void Run(Action sample)
+    /// <summary>
+    /// Builds a sample under the gate unless stopped, then delivers it outside the gate (false when
+    /// stopped). A failure to build (a filter that throws) ends the stream with it; an exception
+    /// from the observer's own OnNext is not sent back to it (Rx's grammar): the watch stops and the
+    /// exception goes on to the scheduler, which reports it.
+    /// </summary>
+    private bool Run(Func<PortChangeSet?> sample)
     {
+        PortChangeSet? changes = null;
         Exception? error = null;
         lock (_gate)
         {
-            if (_stopped) return;
+            if (_stopped) return false;
             try
             {
-                sample();
-                return;
+                changes = sample();
             }
             catch (Exception ex)
             {
@@ -122,9 +128,31 @@ internal sealed class PortWatch(PortTracker tracker, IScheduler scheduler, PortM
                 error = ex;
             }
         }
+        if (error is not null)
+        {
+            Stop();
+            observer.OnError(error);
+            return false;
+        }
+        if (_stopped) return false;
+        if (changes is null) return true;
+        try
+        {
+            observer.OnNext(changes);
+        }
+        catch
+        {
+            Stop();
+            throw;
+        }
+        return !_stopped;
+    }
+
+    private void Stop()
+    {
+        _stopped = true;
         tracker.Detach(_opened);
         _periodic.Dispose();
-        observer.OnError(error);
     }
 
     private sealed class Row(TrackedPort tracked, DateTimeOffset sampledAt)

@@ -9,18 +9,21 @@ namespace ReactivePorts;
 /// </summary>
 public sealed record DriverSpec : PortSpec<DriverSpec>
 {
-    private readonly Func<PortDriver> _factory;
+    private readonly Func<DriverLease> _factory;
 
     internal DriverSpec(Func<PortDriver> factory, string? name)
+        : this(() => new DriverLease(factory() ?? throw new InvalidOperationException("The driver factory returned null.")), name)
+    {
+    }
+
+    /// <summary>A spec whose factory reserves something per driver it makes (the driver loader counts a loaded driver's ports so).</summary>
+    internal DriverSpec(Func<DriverLease> factory, string? name)
     {
         _factory = factory;
         NameOverride = name;
     }
 
     private string? NameOverride { get; init; }
-
-    /// <summary>Told of each port opened from this spec before it starts (the driver loader counts a loaded driver's ports with it).</summary>
-    internal Action<Port>? Opened { get; init; }
 
     /// <summary>The port's name as given (<see cref="WithName"/>), else "driver"; the open port is named after its driver unless named here.</summary>
     public override string Name => NameOverride ?? "driver";
@@ -40,11 +43,50 @@ public sealed record DriverSpec : PortSpec<DriverSpec>
     {
         Options.Validate();
         var loop = LoopToOpenOn();
-        var driver = _factory() ?? throw new InvalidOperationException("The driver factory returned null.");
-        // A driver with a process of its own reports its exit as a spawned child does (Erlang's order).
-        var port = new Port(loop, driver, Options with { HasExitStatus = driver.Process is not null }, NameOverride ?? driver.Name);
-        Opened?.Invoke(port);
-        port.Start();
-        return port;
+        var lease = _factory();
+        var driver = lease.Driver;
+        Port? port = null;
+        try
+        {
+            // A driver with a process of its own reports its exit as a spawned child does (Erlang's order).
+            port = new Port(loop, driver, Options with { HasExitStatus = driver.Process is not null }, NameOverride ?? driver.Name);
+            lease.Opened(port);
+            port.Start();
+            return port;
+        }
+        catch
+        {
+            // The port never started (so it may never complete): what the factory reserved is given back here.
+            lease.Release(port);
+            throw;
+        }
+    }
+}
+
+/// <summary>
+/// A driver made for one port, with whatever its maker reserved for that port. The reservation is
+/// given back exactly once: when the port completes (<see cref="Opened"/> arranges that), or when
+/// the open fails first (<see cref="Release"/>); whichever comes first wins, the other does nothing.
+/// </summary>
+internal class DriverLease(PortDriver driver)
+{
+    private int _released;
+
+    public PortDriver Driver { get; } = driver;
+
+    /// <summary>The port exists and is about to start; the base has nothing to track.</summary>
+    public virtual void Opened(Port port)
+    {
+    }
+
+    /// <summary>Gives the reservation back (once, whoever calls first); <paramref name="port"/> is null when no port was made.</summary>
+    public void Release(Port? port)
+    {
+        if (Interlocked.Exchange(ref _released, 1) == 0) OnReleased(port);
+    }
+
+    /// <summary>Gives back what was reserved; called at most once.</summary>
+    protected virtual void OnReleased(Port? port)
+    {
     }
 }

@@ -18,16 +18,26 @@ public sealed partial class PortOutput
     /// </remarks>
     /// <exception cref="ArgumentNullException"><paramref name="observer"/> is null.</exception>
     /// <exception cref="InvalidOperationException">The output already has a subscriber.</exception>
+    /// <exception cref="ObjectDisposedException">The port's scheduler was disposed (the output stays without a subscriber).</exception>
     public PortOutputDemand SubscribeOnDemand(IObserver<Packet> observer)
     {
         ArgumentNullException.ThrowIfNull(observer);
         if (Interlocked.Exchange(ref _subscribed, 1) != 0)
             throw new InvalidOperationException($"The output of port '{_port.Name}' already has a subscriber; use Publish() to share it.");
         var demand = new PortOutputDemand(_port);
-        // Paused before the subscription starts reading (both run on the loop, in this order), so the
-        // start leaves it paused until the first request.
-        _port.Scheduler.Post(static p => p.Core.PauseReading(), _port);
-        _port.Subscribe(new DemandObserver(observer, demand));
+        try
+        {
+            // Paused before the subscription starts reading (both run on the loop, in this order), so the
+            // start leaves it paused until the first request.
+            _port.Scheduler.Post(static p => p.Core.PauseReading(), _port);
+            _port.Subscribe(new DemandObserver(observer, demand));
+        }
+        catch (ObjectDisposedException)
+        {
+            // The loop is gone: nobody subscribed, so the output must not say it has a subscriber.
+            Volatile.Write(ref _subscribed, 0);
+            throw;
+        }
         return demand;
     }
 

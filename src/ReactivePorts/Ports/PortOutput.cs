@@ -19,12 +19,22 @@ public sealed partial class PortOutput : IObservable<Packet>
 
     /// <summary>Subscribes the one observer; reading starts now. Disposing the subscription closes the port.</summary>
     /// <exception cref="InvalidOperationException">The output already has a subscriber (use <c>Publish</c> to share it).</exception>
+    /// <exception cref="ObjectDisposedException">The port's scheduler was disposed (the output stays without a subscriber).</exception>
     public IDisposable Subscribe(IObserver<Packet> observer)
     {
         ArgumentNullException.ThrowIfNull(observer);
         if (Interlocked.Exchange(ref _subscribed, 1) != 0)
             throw new InvalidOperationException($"The output of port '{_port.Name}' already has a subscriber; use Publish() to share it.");
-        _port.Subscribe(observer);
+        try
+        {
+            _port.Subscribe(observer);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The loop is gone: nobody subscribed, so the output must not say it has a subscriber.
+            Volatile.Write(ref _subscribed, 0);
+            throw;
+        }
         return new Subscription(_port);
     }
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using ReactivePorts.Drivers;
 using ReactivePorts.Drivers.Spawn;
 using ReactivePorts.Framing;
+using ReactivePorts.Interop;
 using ReactivePorts.Spawning;
 
 namespace ReactivePorts;
@@ -44,8 +45,31 @@ public sealed partial record SpawnSpec
         {
             // The loop went away meanwhile: the child has no port to watch it.
             if (port is not null) ChildRegistry.Remove(port);
-            if (driver is SpawnDriver spawned) SpawnLauncher.Abandon(spawned);
+            Abandon(driver);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// A driver whose port never started: its child is killed (ours is then reaped), and a
+    /// launcher's driver is disposed if it can be (a driver's own cleanup, <see cref="PortDriver.OnStop"/>,
+    /// runs only on a started port).
+    /// </summary>
+    private static void Abandon(PortDriver driver)
+    {
+        if (driver is SpawnDriver spawned)
+        {
+            SpawnLauncher.Abandon(spawned);
+            return;
+        }
+        try
+        {
+            driver.Process?.Signal(Libc.SIGKILL);
+            (driver as IDisposable)?.Dispose();
+        }
+        catch (Exception)
+        {
+            // The launcher's own cleanup failed: the open's failure, being thrown now, is what the caller needs.
         }
     }
 
@@ -65,7 +89,10 @@ public sealed partial record SpawnSpec
         var driver = launcher.Launch(request)
             ?? throw new InvalidOperationException($"The process launcher {launcher.GetType().Name} returned no driver for '{Name}'.");
         if (driver.Process is null)
+        {
+            Abandon(driver); // made and never to be used: the launcher's resources go now
             throw new InvalidOperationException($"The process launcher {launcher.GetType().Name} returned a '{driver.Name}' driver without a process for '{Name}'; a spawn port reports its child's exit.");
+        }
         return driver;
     }
 

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using ReactivePorts.Drivers;
+using ReactivePorts.Polling;
 using static ReactivePorts.Tests.Loading.LoadingKit;
 
 namespace ReactivePorts.Tests.Loading;
@@ -47,6 +48,52 @@ public sealed class DriverUnloadTests
         await completion.WaitAsync(Patience);
         Assert.Equal(DriverEventReason.Unloaded, (await unloaded).Reason);
         Assert.True(Collected(context));
+    }
+
+    [Fact(Timeout = 30000)]
+    public async Task Open_FailsAfterTheDriverWasMade_PortIsUncountedAndUnloadCompletes()
+    {
+        var loader = new DriverLoader();
+        using var owner = loader.CreateOwner("app");
+        owner.TryLoad(V1, "loop-disposing").ThrowIfFailed();
+        var loop = new PollScheduler();
+        AppDomain.CurrentDomain.SetData("ReactivePorts.Tests.LoopToDispose", loop); // the driver's init disposes it
+        try
+        {
+            // The loop is alive when the spec picks it and disposed by the time the port starts.
+            Assert.Throws<ObjectDisposedException>(() => loader.Driver("loop-disposing").WithScheduler(loop).Open());
+        }
+        finally
+        {
+            AppDomain.CurrentDomain.SetData("ReactivePorts.Tests.LoopToDispose", null);
+        }
+
+        Assert.Equal(0, loader.GetInfo("loop-disposing").PortCount);
+        var result = owner.TryUnload("loop-disposing", new DriverUnloadOptions { Monitor = DriverPending.PendingDriver });
+        Assert.Equal(DriverStatus.PendingDriver, result.Status);
+        Assert.Equal(DriverEventReason.Unloaded, (await Event(result.Monitor!)).Reason); // bounded by Patience
+    }
+
+    [Fact(Timeout = 30000)]
+    public async Task MonitorSubscriberThrows_ItIsReportedOnErrors_AndEveryOtherSubscriberAndMonitorIsTold()
+    {
+        var loader = new DriverLoader();
+        var reported = new TaskCompletionSource<Exception>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var errors = loader.Errors.Subscribe(e => reported.TrySetResult(e));
+        using var owner = loader.CreateOwner("app");
+        owner.TryLoad(V1, "echo").ThrowIfFailed();
+        var first = owner.Monitor("echo", DriverMonitorKind.Unloaded);
+        var second = owner.Monitor("echo", DriverMonitorKind.Unloaded);
+        var failure = new InvalidOperationException("monitor subscriber failed on purpose");
+        using var thrower = first.Subscribe(_ => throw failure);
+        var firstTold = Event(first); // subscribed after the thrower, on the same monitor
+        var secondTold = Event(second); // a monitor told after the throwing one
+
+        Assert.Equal(DriverStatus.PendingDriver, owner.TryUnload("echo").Status);
+
+        Assert.Equal(DriverEventReason.Unloaded, (await firstTold).Reason);
+        Assert.Equal(DriverEventReason.Unloaded, (await secondTold).Reason);
+        Assert.Same(failure, await reported.Task.WaitAsync(Patience));
     }
 
     [Fact(Timeout = 30000)]

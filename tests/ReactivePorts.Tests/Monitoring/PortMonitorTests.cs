@@ -220,6 +220,50 @@ public sealed class PortMonitorTests
         }
     }
 
+    [Fact(Timeout = 20000)]
+    public async Task Watch_DisposedFromAnotherThreadWhileOnNextWaitsForThatDisposal_Completes()
+    {
+        var scheduler = new TestScheduler();
+        var entered = new ManualResetEventSlim();
+        var disposed = new ManualResetEventSlim();
+        bool sawDisposal = false;
+        var observer = System.Reactive.Observer.Create<PortChangeSet>(_ =>
+        {
+            // A subscriber that marshals synchronously to a thread which is busy disposing it.
+            entered.Set();
+            sawDisposal = disposed.Wait(TestTimeout);
+        });
+        var subscription = PortMonitor.Watch(scheduler, new PortMonitorOptions { Interval = Interval, Filter = _ => false }).Subscribe(observer);
+        var sampling = Task.Run(() => scheduler.AdvanceTo(1)); // the snapshot's OnNext blocks in there
+        Assert.True(entered.Wait(TestTimeout));
+
+        var disposing = Task.Run(() =>
+        {
+            subscription.Dispose();
+            disposed.Set();
+        });
+
+        await disposing.WaitAsync(TestTimeout); // it used to wait for the sample's lock, held by the blocked OnNext
+        await sampling.WaitAsync(TestTimeout);
+        Assert.True(sawDisposal);
+    }
+
+    [Fact]
+    public void Watch_ObserverOnNextThrows_ItGoesToTheSchedulerNotBackToTheObserver()
+    {
+        var scheduler = new TestScheduler();
+        var errors = 0;
+        var calls = 0;
+        var observer = System.Reactive.Observer.Create<PortChangeSet>(_ => { calls++; throw new InvalidOperationException("subscriber failed"); }, _ => errors++);
+        using var _ = PortMonitor.Watch(scheduler, new PortMonitorOptions { Interval = Interval, Filter = _ => false }).Subscribe(observer);
+
+        var thrown = Assert.Throws<InvalidOperationException>(() => scheduler.AdvanceTo(1));
+
+        Assert.Equal("subscriber failed", thrown.Message);
+        Assert.Equal(1, calls);
+        Assert.Equal(0, errors);
+    }
+
     [Fact]
     public void Watch_And_Options_RejectBadArguments()
     {

@@ -10,6 +10,27 @@ public sealed class PortOutputDemandTests
     private const int ReadSize = 64 * 1024; // the spawn driver's read size
 
     [Fact(Timeout = 20000)]
+    public async Task SubscribeOnDemand_LoopDisposed_ThrowsAndLeavesTheOutputWithoutASubscriber()
+    {
+        var loop = new ReactivePorts.Polling.PollScheduler();
+        var port = Port.SpawnExecutable("/bin/cat").WithScheduler(loop).Open();
+        try
+        {
+            loop.Dispose();
+
+            Assert.Throws<ObjectDisposedException>(() => port.Output.SubscribeOnDemand(new QueueObserver()));
+            // Not "already has a subscriber": the failed subscription left nothing behind.
+            Assert.Throws<ObjectDisposedException>(() => port.Output.SubscribeOnDemand(new QueueObserver()));
+            Assert.Throws<ObjectDisposedException>(() => port.Output.Subscribe(new QueueObserver()));
+        }
+        finally
+        {
+            port.Kill();
+            await port.Exit.WaitAsync(TestTimeout);
+        }
+    }
+
+    [Fact(Timeout = 20000)]
     public async Task NoRequest_ReadsNothing_OneRequest_ReadsOneRead_AndTheChildBlocks()
     {
         await using var scope = new PortScope();

@@ -55,3 +55,18 @@ public sealed class LeakyDriver : PortDriver
     {
     }
 }
+
+/// <summary>
+/// Its init works, but disposes the loop the test handed it (AppDomain data <see cref="LoopKey"/>),
+/// so the port's open fails after the driver was made: the race of a loop disposed between the
+/// spec's choice of loop and the port's start, made deterministic.
+/// </summary>
+[LoadableDriver("loop-disposing")]
+public sealed class LoopDisposingDriver : PortDriver
+{
+    public const string LoopKey = "ReactivePorts.Tests.LoopToDispose";
+
+    public LoopDisposingDriver() => (AppDomain.CurrentDomain.GetData(LoopKey) as IDisposable)?.Dispose();
+
+    public override string Name => "loop-disposing";
+}
