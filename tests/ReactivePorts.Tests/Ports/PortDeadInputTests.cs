@@ -29,8 +29,11 @@ public sealed class PortDeadInputTests
         // Reads one line, then closes its input (and lives on): what is queued behind can never go.
         var port = scope.Open(Sh("read -r line; exec 0<&-; echo closed; exec sleep 30").WithPipeSize(4096));
         var recorder = new PortRecorder(port);
-        port.WriteForced("go\n"u8);
-        port.WriteForced(new byte[50_000]);
+        // One write, so the line and what follows it are accepted before the child can close its input
+        // (a second write after that would meet the closed pipe and throw EPIPE itself).
+        var payload = new byte[3 + 50_000];
+        "go\n"u8.CopyTo(payload);
+        port.WriteForced(payload);
         await recorder.WriteFailed;
         Assert.Contains("EPIPE", Assert.Throws<IOException>(() => port.TryWrite(new byte[1])).Message);
         long unwritten = await port.CloseAsync().WaitAsync(TestTimeout);

@@ -50,8 +50,10 @@ public sealed class PortOutputDemandTests
             Assert.InRange(port.GetInfo().BytesRead, 1, (i + 1) * ReadSize);
         }
         // The child is stopped by its full pipe (the kernel says where it sleeps), and stays there.
-        long read = port.GetInfo().BytesRead;
         await WaitUntilBlockedWriting(port.OsPid!.Value);
+        // A read already under way when the demand ran out lands by the loop's next iterations.
+        await ReactivePorts.Tests.Polling.LoopTestExtensions.Barrier(port.Scheduler);
+        long read = port.GetInfo().BytesRead;
         await Task.Delay(50);
         Assert.True(IsBlockedWriting(port.OsPid!.Value));
         Assert.False(port.Exit.IsCompleted);
