@@ -244,15 +244,19 @@ public sealed class FdPortTests
         using (write)
         {
             int fd = read.Fd;
+            // The pipe itself ("pipe:[inode]"), not the number: other tests running meanwhile may
+            // reuse the number as soon as it is closed.
+            string? Target() => new FileInfo($"/proc/self/fd/{fd}").LinkTarget;
+            string pipe = Target()!;
             var port = Port.OpenFd(read, null).Open();
             var recorder = new PortRecorder(port);
             await port.Started.WaitAsync(Timeout);
             read.Dispose(); // the owner lets go; the port still holds a reference
-            Assert.True(IsOpen(fd));
+            Assert.Equal(pipe, Target());
             await WriteAllAsync(write, PortTestKit.Bytes("z"));
             Assert.Equal("z", PortTestKit.Text((await recorder.FirstPacket).Payload));
             await port.CloseAsync().WaitAsync(Timeout);
-            Assert.False(IsOpen(fd));
+            Assert.NotEqual(pipe, Target()); // closed (or the number taken by something else)
         }
     }
 
