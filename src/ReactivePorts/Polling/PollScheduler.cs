@@ -19,7 +19,8 @@ namespace ReactivePorts.Polling;
 /// </remarks>
 public sealed partial class PollScheduler : LocalScheduler, ISchedulerPeriodic, IDisposable
 {
-    private static readonly Lazy<PollScheduler> s_default = new(() => new PollScheduler(new PollSchedulerOptions { ThreadName = "ReactivePorts Poll (default)" }));
+    private static readonly Lazy<PollScheduler> s_default = new(() => new PollScheduler(new PollSchedulerOptions { ThreadName = "ReactivePorts Poll (default)" }) { _processWide = true });
+    private bool _processWide; // a default loop: it lives as long as the process, whoever calls Dispose
     private static int s_count;
 
     [ThreadStatic] private static PollScheduler? t_current;
@@ -78,7 +79,7 @@ public sealed partial class PollScheduler : LocalScheduler, ISchedulerPeriodic, 
         if (Volatile.Read(ref loops[index]) is { } loop) return loop;
         lock (loops)
         {
-            return loops[index] ??= new PollScheduler(new PollSchedulerOptions { ThreadName = $"ReactivePorts Poll (default {index + 1})" });
+            return loops[index] ??= new PollScheduler(new PollSchedulerOptions { ThreadName = $"ReactivePorts Poll (default {index + 1})" }) { _processWide = true };
         }
     }
 
@@ -157,10 +158,10 @@ public sealed partial class PollScheduler : LocalScheduler, ISchedulerPeriodic, 
         return work;
     }
 
-    /// <summary>Stops the loop: queued work is dropped, registered descriptors are deselected (their stop callbacks run), the loop's own descriptors are closed.</summary>
+    /// <summary>Stops the loop: queued work is dropped, registered descriptors are deselected (their stop callbacks run), the loop's own descriptors are closed. The process-wide default loops (<see cref="Default"/> and those ports without a scheduler of their own run on) ignore it: other ports share them.</summary>
     public void Dispose()
     {
-        if (s_default.IsValueCreated && ReferenceEquals(this, s_default.Value)) return; // the default loop lives as long as the process
+        if (_processWide) return; // a default loop lives as long as the process: other ports share it
         DisposeCore();
     }
 

@@ -20,6 +20,9 @@ public sealed class PortDefaultLoopsTests
             Assert.Equal(Environment.ProcessorCount, loops.Count);
             Assert.Contains(PollScheduler.Default, loops);
             Assert.All(loops, loop => Assert.False(loop.IsDisposed));
+            // Shared by every port opened without a scheduler: Dispose leaves them running, as Default.
+            foreach (var loop in loops) loop.Dispose();
+            Assert.All(loops, loop => Assert.False(loop.IsDisposed));
             // Each serves its ports: an echo through every one.
             foreach (var port in ports)
             {
