@@ -54,7 +54,7 @@ public sealed partial class DriverContext
             return;
         }
         ResetTimeslice();
-        Guard(static d => d.OnFlush());
+        Guard(static d => d.CallOnFlush());
         if (_state == State.Closed) return;
         _closeTimer = Scheduler.Queue(static self =>
         {
@@ -135,7 +135,7 @@ public sealed partial class DriverContext
         else if (_inputEnding && !_inputEnded && _state == State.Open)
         {
             _inputEnded = true;
-            Guard(static d => d.OnInputEnd());
+            Guard(static d => d.CallOnInputEnd());
         }
     }
 

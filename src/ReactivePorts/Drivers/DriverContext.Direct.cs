@@ -195,7 +195,7 @@ public sealed partial class DriverContext
             Scheduler.Post(static s =>
             {
                 s.self.WriteFailed(s.error, report: false);
-                if (s.self._state != State.Closed) s.self.Guard(d => d.OnInputFailed(s.errno));
+                if (s.self._state != State.Closed) s.self.Guard(d => d.CallOnInputFailed(s.errno));
             }, (self: this, error, errno));
         }
         catch (ObjectDisposedException)

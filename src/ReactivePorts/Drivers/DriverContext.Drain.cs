@@ -83,7 +83,7 @@ public sealed partial class DriverContext
                 try
                 {
                     ResetTimeslice();
-                    _driver.OnInput(segment);
+                    _driver.CallOnInput(segment);
                 }
                 catch (Exception ex)
                 {

@@ -33,7 +33,7 @@ public sealed partial class DriverContext : IPollHandler
             if (_state == State.Closed)
             {
                 // Too late to watch it: hand it straight to stop_select, which owns closing it.
-                _driver.OnStopSelect(handle);
+                _driver.CallOnStopSelect(handle);
                 return;
             }
             // Registered with the interest asked for, even while reading is paused, so a descriptor
@@ -105,7 +105,7 @@ public sealed partial class DriverContext : IPollHandler
             if (_eofDeferred) DeliverEof();
             else if (!_options.ExitWaitsForEof && _state != State.Closed) ReportExitBeforeEof();
         }
-        if (_state is State.Open or State.Closing && !_eofDelivered && _pausedReading == 0) Guard(static d => d.OnReadingResumed());
+        if (_state is State.Open or State.Closing && !_eofDelivered && _pausedReading == 0) Guard(static d => d.CallOnReadingResumed());
     }
 
     private void ApplyInterest()
@@ -133,8 +133,8 @@ public sealed partial class DriverContext : IPollHandler
         ResetTimeslice();
         try
         {
-            if ((events & PollEvents.Readable) != 0) _driver.OnReadable(handle);
-            if ((events & PollEvents.Writable) != 0 && !registration.IsStopped) _driver.OnWritable(handle);
+            if ((events & PollEvents.Readable) != 0) _driver.CallOnReadable(handle);
+            if ((events & PollEvents.Writable) != 0 && !registration.IsStopped) _driver.CallOnWritable(handle);
         }
         catch (Exception ex)
         {
@@ -147,7 +147,7 @@ public sealed partial class DriverContext : IPollHandler
     {
         try
         {
-            _driver.OnStopSelect(registration.Handle);
+            _driver.CallOnStopSelect(registration.Handle);
         }
         catch (Exception ex)
         {

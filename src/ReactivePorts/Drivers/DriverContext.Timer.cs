@@ -18,7 +18,7 @@ public sealed partial class DriverContext
             self._timer = null;
             if (self._state == State.Closed) return;
             self.ResetTimeslice();
-            self.Guard(static d => d.OnTimeout());
+            self.Guard(static d => d.CallOnTimeout());
         }, this, timeout);
     }
 
@@ -58,7 +58,7 @@ public sealed partial class DriverContext
                 self.SetDrainTimer();
                 return;
             }
-            self.Guard(static d => d.OnStopReading());
+            self.Guard(static d => d.CallOnStopReading());
             self.DeliverEof();
         }, this, _options.DrainTimeout);
 
@@ -92,7 +92,7 @@ public sealed partial class DriverContext
                     }
                     else
                     {
-                        self.Guard(d => d.OnAsyncCompleted(key, error));
+                        self.Guard(d => d.CallOnAsyncCompleted(key, error));
                     }
                 }, (this, key, t, completed));
             }

@@ -81,7 +81,7 @@ public sealed partial class DriverContext : IPacketSink, ILoopShutdownListener
         _driver.Attach(this);
         Scheduler.AddShutdownListener(this);
         ResetTimeslice();
-        Guard(static d => d.OnStart());
+        Guard(static d => d.CallOnStart());
         if (_state == State.Starting && !_driver.UsesStartAcknowledgement) AcknowledgeStart();
     }
 
@@ -114,7 +114,7 @@ public sealed partial class DriverContext : IPacketSink, ILoopShutdownListener
         // The child is gone, and its input with it: later writes fail at once (EPIPE), and what is
         // still queued will never be written.
         WriteEndedByExit();
-        Guard(d => d.OnProcessExit(status));
+        Guard(d => d.CallOnProcessExit(status));
         if (_state == State.Closed) return;
         if (!_options.ExitWaitsForEof && !_eofDelivered)
         {
@@ -145,7 +145,7 @@ public sealed partial class DriverContext : IPacketSink, ILoopShutdownListener
     {
         if (_state == State.Closed) throw new ObjectDisposedException(PortObjectName, "The port is closed.");
         ResetTimeslice();
-        return call ? _driver.OnCall(operation, data) : _driver.OnControl(operation, data);
+        return call ? _driver.CallOnCall(operation, data) : _driver.CallOnControl(operation, data);
     }
 
     /// <summary>Closes the port with an error (Erlang's <c>driver_failure</c>): subscribers get OnError.</summary>
@@ -218,7 +218,7 @@ public sealed partial class DriverContext : IPacketSink, ILoopShutdownListener
         CancelAllTimers();
         try
         {
-            _driver.OnStop();
+            _driver.CallOnStop();
         }
         catch (Exception ex)
         {

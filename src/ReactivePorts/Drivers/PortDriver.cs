@@ -68,13 +68,13 @@ public abstract class PortDriver
     }
 
     /// <summary>The port opened (Erlang's <c>start</c>). Select descriptors here. Throwing fails the open.</summary>
-    protected internal virtual void OnStart() { }
+    protected virtual void OnStart() { }
 
     /// <summary>The port is closing: release everything (Erlang's <c>stop</c>). Selected descriptors are deselected by the port afterwards.</summary>
-    protected internal virtual void OnStop() { }
+    protected virtual void OnStop() { }
 
     /// <summary>The port will deliver no more output (a framing error, the reader went away, the drain time after an exit ran out): stop reading, and close what was read from, so a writer on the other side gets EPIPE instead of blocking.</summary>
-    protected internal virtual void OnStopReading() { }
+    protected virtual void OnStopReading() { }
 
     /// <summary>
     /// Reading may go on again (the output's first subscriber came, or a full hand-off or a busy
@@ -83,12 +83,12 @@ public abstract class PortDriver
     /// regular file, which the loop cannot watch; a generator on a timer) starts again here. The
     /// default does nothing.
     /// </summary>
-    protected internal virtual void OnReadingResumed() { }
+    protected virtual void OnReadingResumed() { }
 
     /// <summary>Bytes the user wrote (framed already; Erlang's <c>output</c>). Write them, or queue them with <see cref="DriverContext.Enqueue"/>.</summary>
     /// <param name="data">The bytes, valid only during this call (as Erlang's): write them, copy them, or queue them with <see cref="DriverContext.Enqueue"/>, which keeps them until they are dequeued. The port reuses their buffer afterwards.</param>
     /// <exception cref="NotSupportedException">The driver takes no input (the default).</exception>
-    protected internal virtual void OnInput(ReadOnlyMemory<byte> data) =>
+    protected virtual void OnInput(ReadOnlyMemory<byte> data) =>
         throw new NotSupportedException($"The '{Name}' driver does not accept input.");
 
     /// <summary>
@@ -98,45 +98,64 @@ public abstract class PortDriver
     /// default does nothing (reading goes on, as the spawn driver wants); a driver whose port should
     /// end with its input (a socket, as Erlang's <c>exit_on_close</c>) fails the port here.
     /// </summary>
-    protected internal virtual void OnInputFailed(int errno) { }
+    protected virtual void OnInputFailed(int errno) { }
 
     /// <summary>The user will write nothing more and everything written has been handed to <see cref="OnInput"/> and written from the queue: close the outgoing stream (half-close), keep reading.</summary>
-    protected internal virtual void OnInputEnd() { }
+    protected virtual void OnInputEnd() { }
 
     /// <summary>A descriptor selected for reading is readable (Erlang's <c>ready_input</c>).</summary>
-    protected internal virtual void OnReadable(SafeHandle handle) { }
+    protected virtual void OnReadable(SafeHandle handle) { }
 
     /// <summary>A descriptor selected for writing is writable (Erlang's <c>ready_output</c>).</summary>
-    protected internal virtual void OnWritable(SafeHandle handle) { }
+    protected virtual void OnWritable(SafeHandle handle) { }
 
     /// <summary>
     /// A deselected descriptor is no longer watched and may be closed now (Erlang's
     /// <c>stop_select</c>). The default disposes the handle; override to keep handles the driver does not own.
     /// </summary>
-    protected internal virtual void OnStopSelect(SafeHandle handle) => handle.Dispose();
+    protected virtual void OnStopSelect(SafeHandle handle) => handle.Dispose();
 
     /// <summary>A control operation (Erlang's <c>control</c>): an operation code and bytes in, bytes out.</summary>
     /// <exception cref="NotSupportedException">The driver has no such operation (the default).</exception>
-    protected internal virtual byte[] OnControl(int operation, ReadOnlySpan<byte> data) =>
+    protected virtual byte[] OnControl(int operation, ReadOnlySpan<byte> data) =>
         throw new NotSupportedException($"The '{Name}' driver has no control operation {operation}.");
 
     /// <summary>A synchronous call (Erlang's <c>call</c>), like control but meant for structured requests.</summary>
     /// <exception cref="NotSupportedException">The driver has no such command (the default).</exception>
-    protected internal virtual byte[] OnCall(int command, ReadOnlySpan<byte> data) =>
+    protected virtual byte[] OnCall(int command, ReadOnlySpan<byte> data) =>
         throw new NotSupportedException($"The '{Name}' driver has no call {command}.");
 
     /// <summary>The port's timer expired (Erlang's <c>timeout</c>).</summary>
-    protected internal virtual void OnTimeout() { }
+    protected virtual void OnTimeout() { }
 
     /// <summary>
     /// The port is asked to close while its queue holds data (Erlang's <c>flush</c>): keep
     /// writing; the port closes once the queue is empty (or the close times out).
     /// </summary>
-    protected internal virtual void OnFlush() { }
+    protected virtual void OnFlush() { }
 
     /// <summary>The driver's process has exited and been reaped (Erlang's <c>process_exit</c>), reported with <see cref="DriverContext.ReportExit"/>.</summary>
-    protected internal virtual void OnProcessExit(ExitStatus status) { }
+    protected virtual void OnProcessExit(ExitStatus status) { }
 
     /// <summary>Async work started with <see cref="DriverContext.Async"/> without a completion of its own has finished (Erlang's <c>ready_async</c>); <paramref name="error"/> is what it threw.</summary>
-    protected internal virtual void OnAsyncCompleted(object? key, Exception? error) { }
+    protected virtual void OnAsyncCompleted(object? key, Exception? error) { }
+
+    // The core calls the callbacks through these: the callbacks themselves stay protected, so a
+    // driver in any assembly overrides them as "protected override", friend assemblies included.
+    internal void CallOnStart() => OnStart();
+    internal void CallOnStop() => OnStop();
+    internal void CallOnStopReading() => OnStopReading();
+    internal void CallOnReadingResumed() => OnReadingResumed();
+    internal void CallOnInput(ReadOnlyMemory<byte> data) => OnInput(data);
+    internal void CallOnInputFailed(int errno) => OnInputFailed(errno);
+    internal void CallOnInputEnd() => OnInputEnd();
+    internal void CallOnReadable(SafeHandle handle) => OnReadable(handle);
+    internal void CallOnWritable(SafeHandle handle) => OnWritable(handle);
+    internal void CallOnStopSelect(SafeHandle handle) => OnStopSelect(handle);
+    internal byte[] CallOnControl(int operation, ReadOnlySpan<byte> data) => OnControl(operation, data);
+    internal byte[] CallOnCall(int command, ReadOnlySpan<byte> data) => OnCall(command, data);
+    internal void CallOnTimeout() => OnTimeout();
+    internal void CallOnFlush() => OnFlush();
+    internal void CallOnProcessExit(ExitStatus status) => OnProcessExit(status);
+    internal void CallOnAsyncCompleted(object? key, Exception? error) => OnAsyncCompleted(key, error);
 }

@@ -6,7 +6,7 @@ namespace ReactivePorts.Tests.Drivers;
 
 /// <summary>
 /// A test driver whose callbacks are delegates, written against the public driver API only (its
-/// <c>protected internal</c> overrides are what an outside assembly writes as <c>protected</c>). It logs
+/// overrides are <c>protected override</c>, as in any assembly). It logs
 /// every callback, counts callbacks that ran off the loop thread (there must be none), and runs test
 /// code inside a callback with <see cref="RunAsync{T}"/>.
 /// </summary>
@@ -67,26 +67,26 @@ internal sealed class DelegateDriver : PortDriver
         _log.Enqueue(what);
     }
 
-    protected internal override void OnStart() { Note("start"); WhenStart?.Invoke(Context); }
+    protected override void OnStart() { Note("start"); WhenStart?.Invoke(Context); }
 
-    protected internal override void OnStop() { Note("stop"); WhenStop?.Invoke(Context); }
+    protected override void OnStop() { Note("stop"); WhenStop?.Invoke(Context); }
 
-    protected internal override void OnTimeout() { Note("timeout"); WhenTimeout?.Invoke(Context); }
+    protected override void OnTimeout() { Note("timeout"); WhenTimeout?.Invoke(Context); }
 
-    protected internal override void OnFlush() { Note("flush"); WhenFlush?.Invoke(Context); }
+    protected override void OnFlush() { Note("flush"); WhenFlush?.Invoke(Context); }
 
-    protected internal override void OnInputEnd() { Note("input-end"); WhenInputEnd?.Invoke(Context); }
+    protected override void OnInputEnd() { Note("input-end"); WhenInputEnd?.Invoke(Context); }
 
-    protected internal override void OnStopReading() { Note("stop-reading"); WhenStopReading?.Invoke(Context); }
+    protected override void OnStopReading() { Note("stop-reading"); WhenStopReading?.Invoke(Context); }
 
-    protected internal override void OnInput(ReadOnlyMemory<byte> data)
+    protected override void OnInput(ReadOnlyMemory<byte> data)
     {
         Note($"input:{data.Length}");
         if (WhenInput is null) base.OnInput(data);
         else WhenInput(Context, data);
     }
 
-    protected internal override byte[] OnControl(int operation, ReadOnlySpan<byte> data)
+    protected override byte[] OnControl(int operation, ReadOnlySpan<byte> data)
     {
         if (operation == RunOperation)
         {
@@ -98,30 +98,30 @@ internal sealed class DelegateDriver : PortDriver
         return WhenControl is null ? base.OnControl(operation, data) : WhenControl(Context, operation, data.ToArray());
     }
 
-    protected internal override byte[] OnCall(int command, ReadOnlySpan<byte> data)
+    protected override byte[] OnCall(int command, ReadOnlySpan<byte> data)
     {
         Note($"call:{command}");
         return WhenCall is null ? base.OnCall(command, data) : WhenCall(Context, command, data.ToArray());
     }
 
-    protected internal override void OnReadable(SafeHandle handle) { Note("readable"); WhenReadable?.Invoke(Context, handle); }
+    protected override void OnReadable(SafeHandle handle) { Note("readable"); WhenReadable?.Invoke(Context, handle); }
 
-    protected internal override void OnWritable(SafeHandle handle) { Note("writable"); WhenWritable?.Invoke(Context, handle); }
+    protected override void OnWritable(SafeHandle handle) { Note("writable"); WhenWritable?.Invoke(Context, handle); }
 
-    protected internal override void OnStopSelect(SafeHandle handle)
+    protected override void OnStopSelect(SafeHandle handle)
     {
         Note("stop-select");
         if (WhenStopSelect is null) base.OnStopSelect(handle);
         else WhenStopSelect(Context, handle);
     }
 
-    protected internal override void OnAsyncCompleted(object? key, Exception? error)
+    protected override void OnAsyncCompleted(object? key, Exception? error)
     {
         Note($"async-completed:{key}");
         WhenAsyncCompleted?.Invoke(Context, key, error);
     }
 
-    protected internal override void OnProcessExit(ExitStatus status)
+    protected override void OnProcessExit(ExitStatus status)
     {
         Note("process-exit");
         WhenProcessExit?.Invoke(Context, status);

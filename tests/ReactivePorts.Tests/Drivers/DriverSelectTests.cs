@@ -21,7 +21,7 @@ public sealed class DriverSelectTests : IDisposable
     {
         public override string Name => "regular-file";
 
-        protected internal override void OnStart() => Context.Select(file, PollEvents.Readable);
+        protected override void OnStart() => Context.Select(file, PollEvents.Readable);
     }
 
     [Fact(Timeout = 15000)]

@@ -35,13 +35,13 @@ internal sealed class PipeDriver(SafeHandle? source, SafeHandle? sink) : PortDri
     /// <summary>The handle, for tests that act inside a callback of their own.</summary>
     public DriverContext Handle => Context;
 
-    protected internal override void OnStart()
+    protected override void OnStart()
     {
         if (source is not null) Context.Select(source, PollEvents.Readable);
         if (sink is not null && DirectOutput) Context.EnableDirectWrites(sink);
     }
 
-    protected internal override void OnReadable(SafeHandle handle)
+    protected override void OnReadable(SafeHandle handle)
     {
         var result = Context.IO.ReadAndDeliver(handle);
         switch (result.Status)
@@ -56,13 +56,13 @@ internal sealed class PipeDriver(SafeHandle? source, SafeHandle? sink) : PortDri
         }
     }
 
-    protected internal override void OnInput(ReadOnlyMemory<byte> data)
+    protected override void OnInput(ReadOnlyMemory<byte> data)
     {
         Interlocked.Increment(ref _inputCalls);
         Check("WriteOrQueue", Context.IO.WriteOrQueue(sink!, data));
     }
 
-    protected internal override void OnWritable(SafeHandle handle)
+    protected override void OnWritable(SafeHandle handle)
     {
         var result = Context.IO.WriteQueue(handle);
         Check("WriteQueue", result);
@@ -70,7 +70,7 @@ internal sealed class PipeDriver(SafeHandle? source, SafeHandle? sink) : PortDri
     }
 
     /// <summary>Everything written: close the sink (through stop-select), so its reader sees end of file.</summary>
-    protected internal override void OnInputEnd()
+    protected override void OnInputEnd()
     {
         Context.DisableDirectWrites();
         Context.Select(sink!, PollEvents.None); // selected (if it was not) so that deselecting hands it to stop-select

@@ -32,22 +32,22 @@ public sealed class VirtualPipeDriverTests
     {
         public override string Name => "pipe-pair";
 
-        protected internal override void OnStart()
+        protected override void OnStart()
         {
             Context.Select(readable, PollEvents.Readable);
             Context.Select(writable, PollEvents.None);
         }
 
-        protected internal override void OnReadable(SafeHandle handle)
+        protected override void OnReadable(SafeHandle handle)
         {
             var result = Context.IO.ReadAndDeliver(handle);
             if (result.Status is IOStatus.EndOfStream) { Context.Deselect(handle); Context.DeliverEof(); }
             else if (result.Status is IOStatus.Failed) Context.FailErrno(result.Errno);
         }
 
-        protected internal override void OnInput(ReadOnlyMemory<byte> data) => Report(Context.IO.WriteOrQueue(writable, data));
+        protected override void OnInput(ReadOnlyMemory<byte> data) => Report(Context.IO.WriteOrQueue(writable, data));
 
-        protected internal override void OnWritable(SafeHandle handle) => Report(Context.IO.WriteQueue(writable));
+        protected override void OnWritable(SafeHandle handle) => Report(Context.IO.WriteQueue(writable));
 
         private void Report(IOResult result)
         {

@@ -33,7 +33,7 @@ public sealed class PortInfoTests
 
         public int? ThreadId { get; private set; }
 
-        protected internal override byte[] OnControl(int operation, ReadOnlySpan<byte> data)
+        protected override byte[] OnControl(int operation, ReadOnlySpan<byte> data)
         {
             if (operation != 7) return base.OnControl(operation, data);
             ThreadId = Environment.CurrentManagedThreadId;

@@ -20,7 +20,7 @@ internal sealed class ScriptedChildDriver(ScriptedChild child) : PortDriver
 
     public override IPortProcess Process => child;
 
-    protected internal override void OnStart()
+    protected override void OnStart()
     {
         Context.SetOsPid(child.Pid);
         // As the spawn driver's pidfd watcher: the exit is reported on the loop once reaped,
@@ -36,13 +36,13 @@ internal sealed class ScriptedChildDriver(ScriptedChild child) : PortDriver
         }
     }
 
-    protected internal override void OnProcessExit(ExitStatus status)
+    protected override void OnProcessExit(ExitStatus status)
     {
         // Nothing to read (an input-only port): the exit is its end of output, as with spawn.
         if (_stdout is null && child.PortReads is null) Context.DeliverEof();
     }
 
-    protected internal override void OnReadable(SafeHandle handle)
+    protected override void OnReadable(SafeHandle handle)
     {
         var result = Context.IO.ReadAndDeliver(handle);
         if (result.Status is IOStatus.EndOfStream or IOStatus.Failed) EndOfOutput(reportEof: true);
@@ -56,16 +56,16 @@ internal sealed class ScriptedChildDriver(ScriptedChild child) : PortDriver
         if (reportEof) Context.DeliverEof();
     }
 
-    protected internal override void OnStopReading() => EndOfOutput(reportEof: false);
+    protected override void OnStopReading() => EndOfOutput(reportEof: false);
 
-    protected internal override void OnInput(ReadOnlyMemory<byte> data)
+    protected override void OnInput(ReadOnlyMemory<byte> data)
     {
         if (_stdin is not { } stdin) return;
         var result = Context.IO.WriteOrQueue(stdin, data);
         if (result.Status == IOStatus.Failed) WriteFailed(result.Errno);
     }
 
-    protected internal override void OnWritable(SafeHandle handle)
+    protected override void OnWritable(SafeHandle handle)
     {
         if (_stdin is not { } stdin) return;
         var result = Context.IO.WriteQueue(stdin);
@@ -79,7 +79,7 @@ internal sealed class ScriptedChildDriver(ScriptedChild child) : PortDriver
         Context.ReportWriteError(errno);
     }
 
-    protected internal override void OnInputEnd() => CloseInput();
+    protected override void OnInputEnd() => CloseInput();
 
     private void CloseInput()
     {
@@ -89,7 +89,7 @@ internal sealed class ScriptedChildDriver(ScriptedChild child) : PortDriver
         Context.Deselect(stdin); // stop_select then closes it: the child reads end of file
     }
 
-    protected internal override void OnStop()
+    protected override void OnStop()
     {
         // The port deselects (and so closes) the pipes; the child is not killed (Erlang's rule).
         _stdin = _stdout = null;

@@ -16,7 +16,7 @@ internal abstract partial class DescriptorDriver
     private byte[]? _readBuffer;
     private readonly object _readKey = new();
 
-    protected internal override void OnReadable(SafeHandle handle)
+    protected override void OnReadable(SafeHandle handle)
     {
         if (_inputDone || !ReferenceEquals(handle, _input)) return;
         IOResult result;
@@ -34,7 +34,7 @@ internal abstract partial class DescriptorDriver
         EndIfDone(result);
     }
 
-    protected internal override void OnReadingResumed()
+    protected override void OnReadingResumed()
     {
         if (_inputOffLoop && !_reading && !_inputDone) ReadOffLoop();
     }
@@ -87,7 +87,7 @@ internal abstract partial class DescriptorDriver
         }
     }
 
-    protected internal override void OnStopReading() => StopReadingInput();
+    protected override void OnStopReading() => StopReadingInput();
 
     /// <summary>
     /// Stops reading before eof is delivered: in eof mode the port stays open, and a level-triggered

@@ -17,7 +17,7 @@ internal abstract partial class DescriptorDriver
     private readonly ReadOnlyMemory<byte>[] _writeBatch = new ReadOnlyMemory<byte>[SegmentsPerWrite];
     private readonly object _writeKey = new();
 
-    protected internal override void OnInput(ReadOnlyMemory<byte> data)
+    protected override void OnInput(ReadOnlyMemory<byte> data)
     {
         if (_outputDone || _output is not { } output) return; // failed or closed already: the port said so
         if (_outputOnLoop)
@@ -31,7 +31,7 @@ internal abstract partial class DescriptorDriver
         if (!_writing) WriteOffLoop();
     }
 
-    protected internal override void OnWritable(SafeHandle handle)
+    protected override void OnWritable(SafeHandle handle)
     {
         if (_outputDone || !_outputOnLoop || !ReferenceEquals(handle, _output)) return;
         var result = Context.IO.WriteQueue(handle);
@@ -106,7 +106,7 @@ internal abstract partial class DescriptorDriver
     }
 
     /// <summary>A direct write from a writer's thread failed (the port already failed every later write).</summary>
-    protected internal override void OnInputFailed(int errno) => StopWriting();
+    protected override void OnInputFailed(int errno) => StopWriting();
 
     private void StopWriting()
     {
@@ -123,7 +123,7 @@ internal abstract partial class DescriptorDriver
     /// the reader sees end of file; a shared or borrowed one is only no longer written (Erlang's fd
     /// driver cannot half-close either).
     /// </summary>
-    protected internal override void OnInputEnd()
+    protected override void OnInputEnd()
     {
         var output = _output;
         StopWriting();

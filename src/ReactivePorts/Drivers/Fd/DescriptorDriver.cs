@@ -97,9 +97,9 @@ internal abstract partial class DescriptorDriver : PortDriver
     }
 
     /// <summary>Handles are closed here (owned ones) or let go (the others), never on deselect: see <see cref="OnStop"/>.</summary>
-    protected internal override void OnStopSelect(SafeHandle handle) { }
+    protected override void OnStopSelect(SafeHandle handle) { }
 
-    protected internal override void OnStop()
+    protected override void OnStop()
     {
         // The port deselects what is selected after this; a registration holds its own reference,
         // so an owned descriptor is really closed only once the loop can no longer report it, and

@@ -6,7 +6,7 @@ namespace ReactivePorts.Drivers.Fd;
 // The window-size control operation (Erlang's fd_control, FD_CTRL_OP_GET_WINSIZE).
 internal sealed partial class FdDriver
 {
-    protected internal override byte[] OnControl(int operation, ReadOnlySpan<byte> data)
+    protected override byte[] OnControl(int operation, ReadOnlySpan<byte> data)
     {
         if (operation != FdControl.GetWindowSize) return base.OnControl(operation, data);
         // The output first, then the input, as Erlang asks them.

@@ -29,7 +29,7 @@ internal sealed partial class FdDriver : DescriptorDriver
 
     public override string Name => "fd";
 
-    protected internal override void OnStart()
+    protected override void OnStart()
     {
         if (_inputHandle is not null) Adopt(_inputHandle, _owned);
         if (_outputHandle is not null) Adopt(_outputHandle, _owned);
@@ -75,7 +75,7 @@ internal sealed partial class FdDriver : DescriptorDriver
         return Libc.TryOpen(name, Libc.O_WRONLY | Libc.O_NOCTTY | Libc.O_NONBLOCK, 0, out var handle) == 0 ? handle : null;
     }
 
-    protected internal override void OnStop()
+    protected override void OnStop()
     {
         // Restores the flag before the descriptor is let go: the processes it is shared with (the
         // shell that started us, say) get their terminal back as they gave it.

@@ -38,7 +38,7 @@ internal sealed partial class SpawnDriver : PortDriver
     /// <summary>The capacity of the child's input pipe as the kernel reports it (F_GETPIPE_SZ), or 0 without one; measured at start.</summary>
     internal int InputPipeSize { get; private set; }
 
-    protected internal override void OnStart()
+    protected override void OnStart()
     {
         Context.SetOsPid(_child.Pid);
         // Watched first: whatever fails below, the child is still reaped and its status reported.
@@ -54,14 +54,14 @@ internal sealed partial class SpawnDriver : PortDriver
         }
     }
 
-    protected internal override void OnProcessExit(ExitStatus status)
+    protected override void OnProcessExit(ExitStatus status)
     {
         // A port with nothing to read (the child only reads) stays open, and writable, until it is
         // closed or its child exits: the exit is its end of output.
         if (_stdout is null && _stderr is null && _openStreams == 0) Context.DeliverEof();
     }
 
-    protected internal override void OnReadable(SafeHandle handle)
+    protected override void OnReadable(SafeHandle handle)
     {
         var fd = (SafeFdHandle)handle;
         IOResult result;
@@ -88,20 +88,20 @@ internal sealed partial class SpawnDriver : PortDriver
         if (--_openStreams == 0 && reportEof) Context.DeliverEof();
     }
 
-    protected internal override void OnStopReading()
+    protected override void OnStopReading()
     {
         if (_stdout is { } stdout) EndOfStream(stdout, reportEof: false);
         if (_stderr is { } stderr) EndOfStream(stderr, reportEof: false);
     }
 
-    protected internal override void OnInput(ReadOnlyMemory<byte> data)
+    protected override void OnInput(ReadOnlyMemory<byte> data)
     {
         if (_stdin is not { } stdin) return; // input already failed or closed: the port reported it
         var result = Context.IO.WriteOrQueue(stdin, data);
         if (result.Status == IOStatus.Failed) WriteFailed(result.Errno);
     }
 
-    protected internal override void OnWritable(SafeHandle handle)
+    protected override void OnWritable(SafeHandle handle)
     {
         if (_stdin is not { } stdin) return;
         var result = Context.IO.WriteQueue(stdin);
@@ -116,7 +116,7 @@ internal sealed partial class SpawnDriver : PortDriver
         Context.ReportWriteError(errno);
     }
 
-    protected internal override void OnInputEnd()
+    protected override void OnInputEnd()
     {
         // Half-close: the child sees end of file on its input while its output keeps flowing.
         if (_stdin is { } stdin) Context.Deselect(stdin);
@@ -132,7 +132,7 @@ internal sealed partial class SpawnDriver : PortDriver
         _stdin = _stdout = _stderr = null;
     }
 
-    protected internal override void OnStop()
+    protected override void OnStop()
     {
         if (_watcher is null)
         {

@@ -44,7 +44,7 @@ internal sealed class VanillaDriver : DescriptorDriver
 
     public override bool UsesStartAcknowledgement => true;
 
-    protected internal override void OnStart()
+    protected override void OnStart()
     {
         if (_handle is not null)
         {
@@ -55,7 +55,7 @@ internal sealed class VanillaDriver : DescriptorDriver
         Context.SetTimer(_retry);
     }
 
-    protected internal override void OnTimeout()
+    protected override void OnTimeout()
     {
         int rc = Libc.TryOpen(_path, _flags, 0x1B6, out _handle);
         if (rc == 0)
@@ -87,7 +87,7 @@ internal sealed class VanillaDriver : DescriptorDriver
         Context.AcknowledgeStart();
     }
 
-    protected internal override void OnStop()
+    protected override void OnStop()
     {
         if (_handle is { } handle) Adopt(handle, owned: true); // opened but never started: closed all the same
         base.OnStop();
