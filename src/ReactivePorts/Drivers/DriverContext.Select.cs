@@ -64,12 +64,16 @@ public sealed partial class DriverContext : IPollHandler
     internal bool IsSelected(SafeHandle handle) => Find(handle) is not null;
 
     /// <summary>
-    /// Adds and removes interests of a handle, keeping the others (loop thread). A handle not selected
-    /// is selected when something is added; when only removing, it stays unselected (it may have been
-    /// deselected meanwhile, by a half-close for instance, and be closed already).
+    /// Adds and removes interests of a handle, keeping the others (Erlang's <c>driver_select</c> with a
+    /// mode and on/off: ask for writability while the queue is non-empty without touching reading). A
+    /// handle not selected is selected when something is added; when only removing, it stays
+    /// unselected (it may have been deselected meanwhile, by a half-close for instance, and be closed
+    /// already).
     /// </summary>
-    internal void ChangeInterest(SafeHandle handle, PollEvents add, PollEvents remove)
+    /// <exception cref="IOException">The descriptor cannot be watched (a regular file: EPERM).</exception>
+    public void ChangeInterest(SafeHandle handle, PollEvents add, PollEvents remove)
     {
+        ArgumentNullException.ThrowIfNull(handle);
         var selection = Find(handle);
         if (selection is null && add == PollEvents.None) return;
         Select(handle, ((selection?.Requested ?? PollEvents.None) | add) & ~remove);
