@@ -140,6 +140,9 @@ public abstract class PortDriver
     /// <summary>Async work started with <see cref="DriverContext.Async"/> without a completion of its own has finished (Erlang's <c>ready_async</c>); <paramref name="error"/> is what it threw.</summary>
     protected virtual void OnAsyncCompleted(object? key, Exception? error) { }
 
+    /// <summary>Whether the driver overrides <see cref="OnInput"/>: a port on a driver that takes no input refuses writes at the call, as Erlang's <c>port_command</c> to such a driver.</summary>
+    internal bool TakesInput => ((Action<ReadOnlyMemory<byte>>)OnInput).Method.DeclaringType != typeof(PortDriver);
+
     // The core calls the callbacks through these: the callbacks themselves stay protected, so a
     // driver in any assembly overrides them as "protected override", friend assemblies included.
     internal void CallOnStart() => OnStart();

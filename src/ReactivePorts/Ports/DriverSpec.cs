@@ -48,8 +48,9 @@ public sealed record DriverSpec : PortSpec<DriverSpec>
         Port? port = null;
         try
         {
-            // A driver with a process of its own reports its exit as a spawned child does (Erlang's order).
-            port = new Port(loop, driver, Options with { HasExitStatus = driver.Process is not null }, NameOverride ?? driver.Name);
+            // A driver with a process of its own reports its exit as a spawned child does (Erlang's order);
+            // one without OnInput has no input, so writes fail at the call, not later in the driver.
+            port = new Port(loop, driver, Options with { HasExitStatus = driver.Process is not null, HasInput = driver.TakesInput }, NameOverride ?? driver.Name);
             lease.Opened(port);
             port.Start();
             return port;

@@ -210,7 +210,7 @@ public sealed partial class Port
     private void ThrowNotWritable(int length)
     {
         if (!_options.HasInput)
-            throw new InvalidOperationException($"Port '{_name}' was opened without input to the child: it cannot be written to.");
+            throw new InvalidOperationException($"Port '{_name}' has no input (opened without it, or its driver '{_driver.Name}' takes none): it cannot be written to.");
         throw PacketTooLargeException.ForPayload(length, _writeLimit, _options.Framing);
     }
 

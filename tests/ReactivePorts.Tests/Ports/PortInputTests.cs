@@ -1,3 +1,4 @@
+using ReactivePorts.Polling;
 using ReactivePortsPeer;
 using System.Reactive.Linq;
 using ReactivePorts.Drivers.Spawn;
@@ -74,9 +75,12 @@ public sealed class PortInputTests
     [Fact(Timeout = 30000)]
     public async Task Input_PipedIntoANeverReadingPort_PausesTheSource_QueueStaysBounded()
     {
+        // One loop for both, so the sink's busy state and the source's pause are read in one order
+        // (ports opened without a scheduler may land on different default loops).
+        using var loop = new PollScheduler();
         await using var scope = new PortScope();
-        var source = scope.Open(Sh("exec head -c 8388608 /dev/zero"));
-        var sink = scope.Open(Sh("exec sleep 30").WithPipeSize(4096));
+        var source = scope.Open(Sh("exec head -c 8388608 /dev/zero").WithScheduler(loop));
+        var sink = scope.Open(Sh("exec sleep 30").WithPipeSize(4096).WithScheduler(loop));
         var busyWhileDelivering = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         long maxQueue = 0;
         // A packet delivered while the sink is already busy: its OnNext pauses the source.
