@@ -48,7 +48,11 @@ public sealed class SpawnNoUseStdioTests
         return InheritedFds(port.OsPid!.Value);
     }
 
-    private static SpawnSpec SleepingPeer() => PeerSpec("sleep", "30000").WithStdio(false);
+    // A plain program, not the .NET peer: a runtime in the child opens files of its own after exec
+    // (assemblies, without O_CLOEXEC, now and then), which would look inherited.
+    private static SpawnSpec Sleeper() => Port.SpawnExecutable("/bin/sleep").WithArguments("30");
+
+    private static SpawnSpec SleepingPeer() => Sleeper().WithStdio(false);
 
     [Fact(Timeout = 20000)]
     public async Task WithStdio_False_HasDevNullStdioInheritedStderrAnd3And4()
@@ -81,6 +85,6 @@ public sealed class SpawnNoUseStdioTests
     public async Task WithStdio_True_DirectionIn_KeepsDevNullOnFd0()
     {
         // With stdio, 0 and 1 always exist: the unused one is /dev/null (never this process's own).
-        Assert.Equal(["0 /dev/null", "1 pipe", "2 our-stderr"], await FdsOf(PeerSpec("sleep", "30000").WithDirection(PortDirection.In)));
+        Assert.Equal(["0 /dev/null", "1 pipe", "2 our-stderr"], await FdsOf(Sleeper().WithDirection(PortDirection.In)));
     }
 }
