@@ -1,4 +1,5 @@
 using System.Text;
+using ReactivePorts.TestSupport;
 
 namespace ReactivePorts.Docs.Tests;
 
@@ -12,7 +13,7 @@ public sealed class ReadmeCodeBlocksTests
     private static readonly TimeSpan BuildTimeout = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan RunTimeout = TimeSpan.FromSeconds(90);
 
-    private static readonly string s_readme = Path.Combine(RepositoryRoot(), "README.md");
+    private static readonly string s_readme = Path.Combine(DotnetCli.RepositoryRoot(), "README.md");
     private static readonly Lazy<List<ReadmeCodeBlock>> s_blocks = new(() => ReadmeCodeBlock.Parse(File.ReadAllText(s_readme)));
     private static readonly Lazy<Task<(string Program, Dictionary<int, string> Errors)>> s_program = new(BuildProgramAsync);
 
@@ -36,12 +37,8 @@ public sealed class ReadmeCodeBlocksTests
         var block = s_blocks.Value[number - 1];
         var (program, errors) = await s_program.Value;
         Assert.False(errors.ContainsKey(number), $"README.md block {number} (line {block.Line}) does not compile:\n{errors.GetValueOrDefault(number)}");
-        using var timeout = new CancellationTokenSource(RunTimeout);
-        var result = await Port.SpawnExecutable("dotnet").WithPathSearch().WithArguments(program, number.ToString(System.Globalization.CultureInfo.InvariantCulture))
-            .WithWorkingDirectory(Path.GetDirectoryName(s_readme)!)
-            .ExecuteBufferedAsync(cancellationToken: timeout.Token);
-        string output = Encoding.UTF8.GetString(result.StandardOutput) + Encoding.UTF8.GetString(result.StandardError);
-        Assert.True(result.Status.Success, $"README.md block {number} (line {block.Line}) ended with {result.Status}:\n{output}");
+        var (status, output) = await DotnetCli.RunAsync(Path.GetDirectoryName(s_readme)!, RunTimeout, program, number.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.True(status.Success, $"README.md block {number} (line {block.Line}) ended with {status}:\n{output}");
     }
 
     private static async Task<(string, Dictionary<int, string>)> BuildProgramAsync()
@@ -101,8 +98,8 @@ public sealed class ReadmeCodeBlocksTests
         var errors = new Dictionary<int, string>();
         for (int attempt = 0; ; attempt++)
         {
-            var (ok, log) = await BuildAsync(dir, output);
-            if (ok) return (Path.Combine(output, "ReadmeBlocks.dll"), errors);
+            var (status, log) = await DotnetCli.RunAsync(dir, BuildTimeout, "build", "ReadmeBlocks.csproj", "-c", "Release", "-o", output, "-nologo", "-clp:ErrorsOnly");
+            if (status.Success) return (Path.Combine(output, "ReadmeBlocks.dll"), errors);
             var failing = System.Text.RegularExpressions.Regex.Matches(log, @"Block(\d+)\.cs\(\d+,\d+\): error [^\n]*")
                 .GroupBy(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture))
                 .ToList();
@@ -114,22 +111,5 @@ public sealed class ReadmeCodeBlocksTests
                 File.Move(Path.Combine(dir, $"Block{group.Key}.cs"), Path.Combine(dir, $"Block{group.Key}.cs.excluded"));
             }
         }
-    }
-
-    private static async Task<(bool Ok, string Log)> BuildAsync(string dir, string output)
-    {
-        using var timeout = new CancellationTokenSource(BuildTimeout);
-        var result = await Port.SpawnExecutable("dotnet").WithPathSearch()
-            .WithArguments("build", "ReadmeBlocks.csproj", "-c", "Release", "-o", output, "-nologo", "-clp:ErrorsOnly")
-            .WithWorkingDirectory(dir).WithEnvironment("DOTNET_NOLOGO", "1").WithEnvironment("DOTNET_CLI_TELEMETRY_OPTOUT", "1")
-            .ExecuteBufferedAsync(cancellationToken: timeout.Token);
-        return (result.Status.Success, Encoding.UTF8.GetString(result.StandardOutput) + Encoding.UTF8.GetString(result.StandardError));
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "ReactivePorts.sln"))) return dir.FullName;
-        throw new InvalidOperationException($"No ReactivePorts.sln above {AppContext.BaseDirectory}.");
     }
 }

@@ -1,7 +1,7 @@
 using System.IO.Compression;
 using System.Reflection.Metadata;
 using System.Text;
-using ReactivePorts.Tests.Layering;
+using ReactivePorts.TestSupport;
 
 namespace ReactivePorts.Tests.Packaging;
 
@@ -14,7 +14,7 @@ public sealed class PackageInstallTests : IDisposable
     private static readonly TimeSpan StepTimeout = TimeSpan.FromMinutes(4);
     private static readonly string[] Packages = ["ReactivePorts", "ReactivePorts.Framing", "ReactivePorts.Testing", "ReactivePorts.Akka"];
 
-    private readonly string _root = AssemblyModel.RepositoryRoot(AppContext.BaseDirectory);
+    private readonly string _root = DotnetCli.RepositoryRoot();
     private readonly string _work = Directory.CreateTempSubdirectory("rp-pack-").FullName;
     // A version of its own, so the NuGet cache never serves an older package of the same number.
     private readonly string _version = $"0.0.0-test.{DateTime.UtcNow:yyyyMMddHHmmss}.{Environment.ProcessId}";
@@ -32,13 +32,8 @@ public sealed class PackageInstallTests : IDisposable
 
     private static async Task<string> Dotnet(string workingDirectory, params string[] arguments)
     {
-        using var timeout = new CancellationTokenSource(StepTimeout); // kills the step when it runs over
-        var result = await Port.SpawnExecutable("dotnet").WithPathSearch().WithArguments(arguments)
-            .WithWorkingDirectory(workingDirectory)
-            .WithEnvironment("DOTNET_NOLOGO", "1").WithEnvironment("DOTNET_CLI_TELEMETRY_OPTOUT", "1")
-            .ExecuteBufferedAsync(cancellationToken: timeout.Token);
-        string output = Encoding.UTF8.GetString(result.StandardOutput) + Encoding.UTF8.GetString(result.StandardError);
-        Assert.True(result.Status.Success, $"dotnet {string.Join(' ', arguments)} ended with {result.Status}:\n{output}");
+        var (status, output) = await DotnetCli.RunAsync(workingDirectory, StepTimeout, arguments);
+        Assert.True(status.Success, $"dotnet {string.Join(' ', arguments)} ended with {status}:\n{output}");
         return output;
     }
 
