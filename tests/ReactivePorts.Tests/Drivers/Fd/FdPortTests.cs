@@ -244,19 +244,16 @@ public sealed class FdPortTests
         using (write)
         {
             int fd = read.Fd;
-            // The pipe itself ("pipe:[inode]"), not the number: other tests running meanwhile may
-            // reuse the number as soon as it is closed.
-            string? Target() => new FileInfo($"/proc/self/fd/{fd}").LinkTarget;
-            string pipe = Target()!;
+            string pipe = Target(fd)!; // the pipe itself, not the number, which others may reuse once closed
             var port = Port.OpenFd(read, null).Open();
             var recorder = new PortRecorder(port);
             await port.Started.WaitAsync(Timeout);
             read.Dispose(); // the owner lets go; the port still holds a reference
-            Assert.Equal(pipe, Target());
+            Assert.Equal(pipe, Target(fd));
             await WriteAllAsync(write, PortTestKit.Bytes("z"));
             Assert.Equal("z", PortTestKit.Text((await recorder.FirstPacket).Payload));
             await port.CloseAsync().WaitAsync(Timeout);
-            Assert.NotEqual(pipe, Target()); // closed (or the number taken by something else)
+            Assert.NotEqual(pipe, Target(fd)); // closed (or the number taken by something else)
         }
     }
 

@@ -19,6 +19,12 @@ internal static unsafe partial class FdTestKit
         return (new SafeFdHandle(fds[0]), new SafeFdHandle(fds[1]));
     }
 
+    /// <summary>
+    /// What descriptor <paramref name="fd"/> is open on ("pipe:[inode]", a path), or null when it is closed:
+    /// tells a descriptor apart from a later one that other tests, running meanwhile, opened under the same number.
+    /// </summary>
+    public static string? Target(int fd) => new FileInfo($"/proc/self/fd/{fd}").LinkTarget;
+
     /// <summary>Whether the descriptor is open (fcntl F_GETFD succeeds).</summary>
     public static bool IsOpen(int fd) => Libc.GetStatusFlags((SafeHandle)new SafeFdHandle(fd, ownsHandle: false)) >= 0;
 
