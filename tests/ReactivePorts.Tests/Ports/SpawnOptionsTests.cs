@@ -278,4 +278,43 @@ public sealed class SpawnOptionsTests
         await byDefault.Scheduler.Barrier();
         Assert.Equal(64 * 1024, ((SpawnDriver)byDefault.Core.Driver).InputPipeSize);
     }
+
+    /// <summary>The capacity of a child's standard output pipe, as the kernel reports it through the child's own descriptor 1.</summary>
+    private static int OutputPipeSize(Port port)
+    {
+        using var pipe = ReactivePorts.Interop.Libc.Open($"/proc/{port.OsPid}/fd/1", ReactivePorts.Interop.Libc.O_RDONLY | ReactivePorts.Interop.Libc.O_NONBLOCK);
+        return ReactivePorts.Interop.Libc.GetPipeSize(pipe);
+    }
+
+    /// <summary>Completes once <paramref name="port"/> has delivered <paramref name="bytes"/> bytes of output.</summary>
+    private static Task ReceivedAsync(Port port, long bytes)
+    {
+        long received = 0;
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        port.Output.Subscribe(p => { if ((received += p.Length) >= bytes) done.TrySetResult(); }, e => done.TrySetException(e), () => done.TrySetResult());
+        return done.Task;
+    }
+
+    [Fact(Timeout = 30000)]
+    public async Task StreamingChild_OutputPipeGrows_QuietChildKeepsTheDefault()
+    {
+        await using var scope = new PortScope();
+        var streaming = scope.Open(Port.SpawnExecutable("/bin/cat").WithArguments("/dev/zero").WithDirection(PortDirection.In));
+        var quiet = scope.Open(Sh("echo hi; exec sleep 30"));
+        Assert.Equal(64 * 1024, OutputPipeSize(streaming)); // as created
+        // cat writes 128 KiB at a time: its pipe is full whenever the loop comes to read.
+        await ReceivedAsync(streaming, 256L << 20).WaitAsync(TestTimeout);
+        await ReceivedAsync(quiet, 3).WaitAsync(TestTimeout);
+        Assert.Equal(SpawnDriver.GrownOutputPipeSize, OutputPipeSize(streaming));
+        Assert.Equal(64 * 1024, OutputPipeSize(quiet));
+    }
+
+    [Fact(Timeout = 30000)]
+    public async Task StreamingChild_WithPipeSize_KeepsTheSizeAskedFor()
+    {
+        await using var scope = new PortScope();
+        var port = scope.Open(Port.SpawnExecutable("/bin/cat").WithArguments("/dev/zero").WithDirection(PortDirection.In).WithPipeSize(32 * 1024));
+        await ReceivedAsync(port, 64L << 20).WaitAsync(TestTimeout);
+        Assert.Equal(32 * 1024, OutputPipeSize(port));
+    }
 }

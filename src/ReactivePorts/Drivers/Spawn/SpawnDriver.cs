@@ -21,14 +21,22 @@ internal sealed partial class SpawnDriver : PortDriver
     private readonly int _readSize; // bytes per read
     private ChildWatcher? _watcher;
     private int _openStreams;
+    private int _fullOutputReads; // readiness events that found at least a full read waiting; -1 once the pipe grew (or will not)
 
-    internal SpawnDriver(ChildProcess child, SafeFdHandle? stdin, SafeFdHandle? stdout, SafeFdHandle? stderr, int readBufferSize)
+    /// <summary>Full reads after which a streaming child's output pipe grows (see <see cref="GrowOutputPipe"/>).</summary>
+    internal const int FullReadsBeforeGrowing = 16;
+
+    /// <summary>The capacity a streaming child's output pipe grows to: four times the default.</summary>
+    internal const int GrownOutputPipeSize = 256 * 1024;
+
+    internal SpawnDriver(ChildProcess child, SafeFdHandle? stdin, SafeFdHandle? stdout, SafeFdHandle? stderr, int readBufferSize, bool growOutputPipe = false)
     {
         _child = child;
         _stdin = stdin;
         _stdout = stdout;
         _stderr = stderr;
         _readSize = readBufferSize;
+        _fullOutputReads = growOutputPipe ? 0 : -1;
     }
 
     public override string Name => "spawn";
@@ -75,9 +83,28 @@ internal sealed partial class SpawnDriver : PortDriver
         else
         {
             result = Context.IO.ReadAndDeliver(fd, _readSize);
+            // A readiness that finds a whole read waiting means the pipe was full: the child was
+            // (or was about to be) blocked on it. A child that keeps doing that is streaming.
+            if (_fullOutputReads >= 0 && result.Bytes >= _readSize && ++_fullOutputReads == FullReadsBeforeGrowing) GrowOutputPipe(fd);
         }
         // End of file; any other error (EIO...) ends this stream just the same.
         if (result.Status is IOStatus.EndOfStream or IOStatus.Failed) EndOfStream(fd, reportEof: true);
+    }
+
+    /// <summary>
+    /// Gives a streaming child's output pipe four times the default capacity, once. Measured with the
+    /// comparison runner (alternating, same binary): raw 64 KiB chunks through <c>cat</c> +3–20 %
+    /// (every pair faster), 1 KiB packets +13 % on average; the child blocks on a full pipe less often
+    /// while the loop is busy elsewhere. Not every pipe from the start: the kernel charges capacity to
+    /// the user (<c>pipe-user-pages-soft</c>: 1,024 default pipes for an unprivileged user), so
+    /// ports that never stream keep the default. Refused (over that quota): the pipe stays as it is.
+    /// Not done when the caller chose a size (<c>WithPipeSize</c>), nor for the child's input, which
+    /// measured no gain (and a loss with 64-byte packets).
+    /// </summary>
+    private void GrowOutputPipe(SafeFdHandle stdout)
+    {
+        _fullOutputReads = -1;
+        _ = Libc.SetPipeSize(stdout, GrownOutputPipeSize); // -EPERM over the user's quota: keeps its size
     }
 
     private void EndOfStream(SafeFdHandle fd, bool reportEof)
