@@ -3,7 +3,7 @@
 # ports, .NET Process and CliWrap, the same scenarios interleaved in one run, every byte/packet checked.
 #
 #   tests/ReactivePorts.Benchmarks/Compare/run.sh          # about 4 minutes on the 2-vCPU machine
-#   SECS=0.5 TRIALS=3 RUNS=2 SPIN_US=50 IDLE_PORTS=10000 tests/ReactivePorts.Benchmarks/Compare/run.sh
+#   SECS=0.5 TRIALS=3 RUNS=2 SPIN_US=50 WARMUP=2 IDLE_PORTS=10000 tests/ReactivePorts.Benchmarks/Compare/run.sh
 #
 # Installs what it needs (erlang-base through apt-get when escript is missing; CliWrap comes from
 # NuGet with the build). Within a run the implementations are interleaved test by test (raw: C,
@@ -19,6 +19,7 @@ SECS=${SECS:-0.5}      # length of one trial, seconds
 TRIALS=${TRIALS:-3}    # trials per measurement; the result is their median
 RUNS=${RUNS:-2}        # whole-suite repetitions
 SPIN_US=${SPIN_US:-50} # spin before blocking in poll, for the "C tuned" column
+export WARMUP=${WARMUP:-2} # warm-up of the .NET peers before their trials, seconds (the JIT's tiering)
 export IDLE_PORTS=${IDLE_PORTS:-10000}
 
 log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
@@ -51,7 +52,7 @@ rm -f results/run*.txt results/extra.txt
     echo "erlang: OTP $(erl -noshell -eval 'io:format("~s", [erlang:system_info(otp_release)]), halt().' 2>/dev/null) erts $(erl -noshell -eval 'io:format("~s", [erlang:system_info(version)]), halt().' 2>/dev/null)"
     echo "dotnet: SDK $(dotnet --version) (runtime $(dotnet --list-runtimes | grep -m1 Microsoft.NETCore.App | cut -d' ' -f2))"
     echo "reactiveports: $(git -C ../../.. rev-parse --short HEAD 2>/dev/null)$(git -C ../../.. diff --quiet HEAD -- src 2>/dev/null || echo ' (src modified)')"
-    echo "settings: SECS=$SECS TRIALS=$TRIALS RUNS=$RUNS SPIN_US=$SPIN_US IDLE_PORTS=$IDLE_PORTS"
+    echo "settings: SECS=$SECS TRIALS=$TRIALS RUNS=$RUNS SPIN_US=$SPIN_US WARMUP=$WARMUP IDLE_PORTS=$IDLE_PORTS"
 } > results/env.txt
 
 # bench IMPL GROUP COMMAND... — runs one program for one test group, marks failures.
