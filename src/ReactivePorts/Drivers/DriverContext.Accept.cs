@@ -120,10 +120,6 @@ public sealed partial class DriverContext
         return schedule;
     }
 
-    private void AppendManyLocked(IReadOnlyList<ReadOnlyMemory<byte>> payloads)
-    {
-        for (int i = 0; i < payloads.Count; i++) AppendLocked(payloads[i].Span);
-    }
 
     /// <summary>Accepts the payloads now, or when the port is ready again (in order); any thread.</summary>
     internal ValueTask AcceptManyAsync(IReadOnlyList<ReadOnlyMemory<byte>> payloads, CancellationToken cancellationToken)

@@ -28,6 +28,58 @@ public sealed partial class DriverContext
         AppendSlow(payload);
     }
 
+    /// <summary>Appends every payload, in order (under the gate).</summary>
+    private void AppendManyLocked(IReadOnlyList<ReadOnlyMemory<byte>> payloads)
+    {
+        // The lists callers pass (arrays, List<T>) are walked as spans, and small frames go into
+        // the current batch in one tight loop: for 64-byte packets the per-frame calls, interface
+        // dispatch and field updates cost more than the copy, and this runs on the loop when a
+        // waiting batch is admitted.
+        ReadOnlySpan<ReadOnlyMemory<byte>> items = payloads switch
+        {
+            ReadOnlyMemory<byte>[] array => array,
+            List<ReadOnlyMemory<byte>> list => System.Runtime.InteropServices.CollectionsMarshal.AsSpan(list),
+            _ => default,
+        };
+        if (items.IsEmpty || _plainHeader < 0)
+        {
+            for (int i = 0; i < payloads.Count; i++) AppendLocked(payloads[i].Span);
+            return;
+        }
+        int next = 0;
+        while (next < items.Length)
+        {
+            next += AppendToBatchLocked(items[next..]);
+            // The next one needs a new batch buffer, or a buffer of its own.
+            if (next < items.Length) AppendSlow(items[next++].Span);
+        }
+    }
+
+    /// <summary>Appends as many of <paramref name="items"/> as fit the current batch with a plain header; returns how many.</summary>
+    private int AppendToBatchLocked(ReadOnlySpan<ReadOnlyMemory<byte>> items)
+    {
+        if (_batch is not { } batch) return 0;
+        int header = _plainHeader, used = _batchUsed, start = used, i = 0;
+        for (; i < items.Length; i++)
+        {
+            var payload = items[i].Span;
+            if (payload.Length > CoalesceLimit || batch.Length - used < header + payload.Length) break;
+            var frame = batch.AsSpan(used, header + payload.Length);
+            switch (header)
+            {
+                case 1: frame[0] = (byte)payload.Length; break;
+                case 2: System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(frame, (ushort)payload.Length); break;
+                case 4: System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(frame, (uint)payload.Length); break;
+            }
+            payload.CopyTo(frame[header..]);
+            used += frame.Length;
+        }
+        _batchUsed = used;
+        _pendingBytes += used - start;
+        _streamEnd += used - start;
+        return i;
+    }
+
     /// <summary>
     /// The frame header size when the port's format writes a plain big-endian length (1, 2 or 4
     /// bytes) or nothing before the payload; -1 for any other format (always encoded by the format).

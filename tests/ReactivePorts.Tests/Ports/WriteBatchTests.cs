@@ -14,10 +14,12 @@ namespace ReactivePorts.Tests.Ports;
 public sealed class WriteBatchTests
 {
     [Theory(Timeout = 30000)]
-    [InlineData(1, 64, 3000)]      // {packet,1}, small batches of small frames: written by the caller or coalesced by the loop
-    [InlineData(2, 64, 2000)]      // {packet,2}
-    [InlineData(4, 512, 400)]      // {packet,4}, batches larger than the pipe: partial direct writes continue on the loop
-    public async Task WriteBatchAsync_FramesEachPayload_EchoedInOrder(int header, int batchSize, int batches)
+    [InlineData(1, 64, 3000, "array")]      // {packet,1}, small batches of small frames: written by the caller or coalesced by the loop
+    [InlineData(2, 64, 2000, "array")]      // {packet,2}
+    [InlineData(4, 512, 400, "array")]      // {packet,4}, batches larger than the pipe: partial direct writes continue on the loop
+    [InlineData(4, 512, 400, "list")]       // a List<T> is walked as a span, as an array
+    [InlineData(2, 64, 2000, "read-only")]  // any other IReadOnlyList<T> through its indexer
+    public async Task WriteBatchAsync_FramesEachPayload_EchoedInOrder(int header, int batchSize, int batches, string listKind)
     {
         await using var port = Port.SpawnExecutable("/bin/cat").WithFraming(FrameFormat.LengthPrefixed(header)).Open();
         long expected = 0;
@@ -49,7 +51,12 @@ public sealed class WriteBatchTests
                 offset += payload.Length;
             }
             // The buffer is rewritten for the next batch only after this one was accepted (copied).
-            await port.WriteBatchAsync(payloads);
+            await port.WriteBatchAsync(listKind switch
+            {
+                "list" => new List<ReadOnlyMemory<byte>>(payloads),
+                "read-only" => Array.AsReadOnly(payloads),
+                _ => payloads,
+            });
         }
         port.CompleteInput();
         await done.Task.WaitAsync(TestTimeout);
