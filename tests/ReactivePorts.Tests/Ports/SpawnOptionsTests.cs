@@ -280,10 +280,33 @@ public sealed class SpawnOptionsTests
     }
 
     /// <summary>The capacity of a child's standard output pipe, as the kernel reports it through the child's own descriptor 1.</summary>
-    private static int OutputPipeSize(Port port)
+    private static int OutputPipeSize(Port port) => ChildPipeSize(port, 1, ReactivePorts.Interop.Libc.O_RDONLY);
+
+    /// <summary>The capacity of a child's standard input pipe, through its descriptor 0.</summary>
+    private static int InputPipeSize(Port port) => ChildPipeSize(port, 0, ReactivePorts.Interop.Libc.O_WRONLY);
+
+    private static int ChildPipeSize(Port port, int fd, int access)
     {
-        using var pipe = ReactivePorts.Interop.Libc.Open($"/proc/{port.OsPid}/fd/1", ReactivePorts.Interop.Libc.O_RDONLY | ReactivePorts.Interop.Libc.O_NONBLOCK);
+        using var pipe = ReactivePorts.Interop.Libc.Open($"/proc/{port.OsPid}/fd/{fd}", access | ReactivePorts.Interop.Libc.O_NONBLOCK);
         return ReactivePorts.Interop.Libc.GetPipeSize(pipe);
+    }
+
+    [Theory(Timeout = 30000)]
+    [InlineData(4, 100 * 1024, 256 * 1024)]  // {packet,4} frames over the 64 KiB pipe: room for two
+    [InlineData(4, 600 * 1024, 1 << 20)]     // bigger ones: up to the unprivileged maximum
+    [InlineData(0, 64 * 1024, 64 * 1024)]    // raw 64 KiB writes fit the pipe: left alone
+    [InlineData(4, 32 * 1024, 64 * 1024)]    // frames that fit: left alone
+    public async Task FramesLargerThanTheInputPipe_GrowIt_OthersLeaveIt(int header, int payload, int expected)
+    {
+        await using var scope = new PortScope();
+        // The child reads nothing for now, so every frame after the first waits in the port's queue
+        // and is handed to the driver whole.
+        var spec = Sh("exec sleep 30");
+        var port = scope.Open(header == 0 ? spec : spec.WithFraming(FrameFormat.LengthPrefixed(header)));
+        for (int i = 0; i <= SpawnDriver.SignsBeforeGrowing; i++) port.WriteForced(new byte[payload]);
+        await port.Scheduler.Barrier();
+        Assert.Equal(expected, InputPipeSize(port));
+        Assert.Equal(expected, ((SpawnDriver)port.Core.Driver).InputPipeSize);
     }
 
     /// <summary>Completes once <paramref name="port"/> has delivered <paramref name="bytes"/> bytes of output.</summary>

@@ -22,21 +22,22 @@ internal sealed partial class SpawnDriver : PortDriver
     private ChildWatcher? _watcher;
     private int _openStreams;
     private int _fullOutputReads; // readiness events that found at least a full read waiting; -1 once the pipe grew (or will not)
+    private int _framesOverPipe;  // input segments larger than the input pipe; -1 once it grew (or will not)
 
-    /// <summary>Full reads after which a streaming child's output pipe grows (see <see cref="GrowOutputPipe"/>).</summary>
-    internal const int FullReadsBeforeGrowing = 16;
+    /// <summary>Times a pipe must prove too small before it grows (see <see cref="GrowOutputPipe"/> and <see cref="GrowInputPipe"/>).</summary>
+    internal const int SignsBeforeGrowing = 16;
 
     /// <summary>The capacity a streaming child's output pipe grows to: four times the default.</summary>
     internal const int GrownOutputPipeSize = 256 * 1024;
 
-    internal SpawnDriver(ChildProcess child, SafeFdHandle? stdin, SafeFdHandle? stdout, SafeFdHandle? stderr, int readBufferSize, bool growOutputPipe = false)
+    internal SpawnDriver(ChildProcess child, SafeFdHandle? stdin, SafeFdHandle? stdout, SafeFdHandle? stderr, int readBufferSize, bool growPipes = false)
     {
         _child = child;
         _stdin = stdin;
         _stdout = stdout;
         _stderr = stderr;
         _readSize = readBufferSize;
-        _fullOutputReads = growOutputPipe ? 0 : -1;
+        _fullOutputReads = _framesOverPipe = growPipes ? 0 : -1;
     }
 
     public override string Name => "spawn";
@@ -85,7 +86,7 @@ internal sealed partial class SpawnDriver : PortDriver
             result = Context.IO.ReadAndDeliver(fd, _readSize);
             // A readiness that finds a whole read waiting means the pipe was full: the child was
             // (or was about to be) blocked on it. A child that keeps doing that is streaming.
-            if (_fullOutputReads >= 0 && result.Bytes >= _readSize && ++_fullOutputReads == FullReadsBeforeGrowing) GrowOutputPipe(fd);
+            if (_fullOutputReads >= 0 && result.Bytes >= _readSize && ++_fullOutputReads == SignsBeforeGrowing) GrowOutputPipe(fd);
         }
         // End of file; any other error (EIO...) ends this stream just the same.
         if (result.Status is IOStatus.EndOfStream or IOStatus.Failed) EndOfStream(fd, reportEof: true);
@@ -98,13 +99,28 @@ internal sealed partial class SpawnDriver : PortDriver
     /// while the loop is busy elsewhere. Not every pipe from the start: the kernel charges capacity to
     /// the user (<c>pipe-user-pages-soft</c>: 1,024 default pipes for an unprivileged user), so
     /// ports that never stream keep the default. Refused (over that quota): the pipe stays as it is.
-    /// Not done when the caller chose a size (<c>WithPipeSize</c>), nor for the child's input, which
-    /// measured no gain (and a loss with 64-byte packets).
+    /// Not done when the caller chose a size (<c>WithPipeSize</c>). The input pipe grows on another
+    /// sign (<see cref="GrowInputPipe"/>): growing it as the output's measured no gain at 1 KiB.
     /// </summary>
     private void GrowOutputPipe(SafeFdHandle stdout)
     {
         _fullOutputReads = -1;
         _ = Libc.SetPipeSize(stdout, GrownOutputPipeSize); // -EPERM over the user's quota: keeps its size
+    }
+
+    /// <summary>
+    /// Gives the child's input pipe room for two of the port's frames (256 KiB to 1 MiB, the
+    /// unprivileged maximum), once, when frames larger than the pipe keep coming: such a frame never
+    /// fits, so every one of them meets a full pipe and waits for the child to read. Measured with
+    /// 64 KiB packets (alternating with the build before): +16 % batched, +15 % one <c>WriteAsync</c>
+    /// each, raw chunks unchanged. Frames that fit are left alone: growing the input pipe whenever it
+    /// filled up measured −8 % for 64 KiB raw chunks and nothing at 1 KiB.
+    /// </summary>
+    private void GrowInputPipe(SafeFdHandle stdin, int frameBytes)
+    {
+        _framesOverPipe = -1;
+        int size = Libc.SetPipeSize(stdin, (int)Math.Clamp(2L * frameBytes, GrownOutputPipeSize, 1 << 20));
+        if (size > 0) InputPipeSize = size; // -EPERM over the user's quota: keeps its size
     }
 
     private void EndOfStream(SafeFdHandle fd, bool reportEof)
@@ -124,6 +140,8 @@ internal sealed partial class SpawnDriver : PortDriver
     protected override void OnInput(ReadOnlyMemory<byte> data)
     {
         if (_stdin is not { } stdin) return; // input already failed or closed: the port reported it
+        // A segment larger than the pipe is one frame (coalesced batches are at most 64 KiB).
+        if (_framesOverPipe >= 0 && data.Length > InputPipeSize && ++_framesOverPipe == SignsBeforeGrowing) GrowInputPipe(stdin, data.Length);
         var result = Context.IO.WriteOrQueue(stdin, data);
         if (result.Status == IOStatus.Failed) WriteFailed(result.Errno);
     }

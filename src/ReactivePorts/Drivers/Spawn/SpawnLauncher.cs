@@ -80,7 +80,7 @@ internal static class SpawnLauncher
                 if (end is not null) Libc.SetStatusFlags(end, Libc.O_NONBLOCK);
             }
             int readBuffer = plan.PipeSize is { } big ? Math.Max(DefaultReadBuffer, Math.Min(big, 1 << 20)) : DefaultReadBuffer;
-            return new SpawnDriver(child, stdinWrite, stdoutRead, stderrRead, readBuffer, growOutputPipe: plan.PipeSize is null);
+            return new SpawnDriver(child, stdinWrite, stdoutRead, stderrRead, readBuffer, growPipes: plan.PipeSize is null);
         }
         catch
         {
