@@ -2,7 +2,7 @@
 # run.sh — the comparison runner (issue 6): ReactivePorts against a C poll loop (the limit), Erlang/OTP
 # ports, .NET Process and CliWrap, the same scenarios interleaved in one run, every byte/packet checked.
 #
-#   tests/ReactivePorts.Benchmarks/Compare/run.sh          # about 4 minutes on the 2-vCPU machine
+#   tests/ReactivePorts.Benchmarks/Compare/run.sh          # about 7 minutes on the 2-vCPU machine
 #   SECS=0.5 TRIALS=3 RUNS=2 SPIN_US=50 WARMUP=2 IDLE_PORTS=10000 tests/ReactivePorts.Benchmarks/Compare/run.sh
 #
 # Installs what it needs (erlang-base through apt-get when escript is missing; CliWrap comes from
