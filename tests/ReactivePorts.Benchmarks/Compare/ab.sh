@@ -7,7 +7,7 @@
 #
 # Checks both revisions out into temporary git worktrees under /tmp, builds each, then runs each
 # worktree's own run.sh alternately: before, after, before, after... PASSES times each, so both sides
-# see the same machine load (a pass takes about 8 minutes with the runner's defaults on 2 vCPUs). The
+# see the same machine load (a pass takes about 13 minutes with the runner's defaults on 2 vCPUs). The
 # runner's settings (SECS, TRIALS, RUNS, SPIN_US, IDLE_PORTS) pass through the environment. Each run's
 # results (table.md, runN.txt, extra.txt, env.txt) are saved to OUT/pass<P>-<before|after>/ (default
 # OUT: results/ab-<date> next to this script), and ab.md there holds what is printed: per pass, every
