@@ -76,9 +76,14 @@ public sealed class FdPortTests
             var port = Port.OpenFd(fd, -1).WithOwnership().Open();
             var recorder = new PortRecorder(port);
             await port.Started.WaitAsync(Timeout);
-            Assert.True(IsOpen(fd));
+            string? pipe = Target(fd);
+            Assert.StartsWith("pipe:", pipe);
             await port.CloseAsync().WaitAsync(Timeout);
-            Assert.False(IsOpen(fd));
+            // The pipe's only reader was the port's descriptor: the writer now meets EPIPE. (The
+            // number itself may already belong to a descriptor another test opened meanwhile, so
+            // it is checked not to lead to this pipe, rather than to be closed.)
+            Assert.Equal(-Libc.EPIPE, Libc.Write(write.Fd, [1]));
+            Assert.NotEqual(pipe, Target(fd));
         }
     }
 
