@@ -120,7 +120,6 @@ public sealed partial class DriverContext
         return schedule;
     }
 
-
     /// <summary>Accepts the payloads now, or when the port is ready again (in order); any thread.</summary>
     internal ValueTask AcceptManyAsync(IReadOnlyList<ReadOnlyMemory<byte>> payloads, CancellationToken cancellationToken)
     {

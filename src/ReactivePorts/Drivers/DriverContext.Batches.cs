@@ -13,12 +13,7 @@ public sealed partial class DriverContext
         if (header >= 0 && _batch is { } batch && batch.Length - _batchUsed >= payload.Length + header && payload.Length <= CoalesceLimit)
         {
             var frame = batch.AsSpan(_batchUsed, header + payload.Length);
-            switch (header)
-            {
-                case 1: frame[0] = (byte)payload.Length; break;
-                case 2: System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(frame, (ushort)payload.Length); break;
-                case 4: System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(frame, (uint)payload.Length); break;
-            }
+            WritePlainHeader(frame, header, payload.Length);
             payload.CopyTo(frame[header..]);
             _batchUsed += frame.Length;
             _pendingBytes += frame.Length;
@@ -65,12 +60,7 @@ public sealed partial class DriverContext
             var payload = items[i].Span;
             if (payload.Length > CoalesceLimit || batch.Length - used < header + payload.Length) break;
             var frame = batch.AsSpan(used, header + payload.Length);
-            switch (header)
-            {
-                case 1: frame[0] = (byte)payload.Length; break;
-                case 2: System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(frame, (ushort)payload.Length); break;
-                case 4: System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(frame, (uint)payload.Length); break;
-            }
+            WritePlainHeader(frame, header, payload.Length);
             payload.CopyTo(frame[header..]);
             used += frame.Length;
         }
@@ -78,6 +68,17 @@ public sealed partial class DriverContext
         _pendingBytes += used - start;
         _streamEnd += used - start;
         return i;
+    }
+
+    /// <summary>Writes a plain big-endian length header of <paramref name="size"/> bytes (0, 1, 2 or 4) at the start of <paramref name="frame"/>.</summary>
+    private static void WritePlainHeader(Span<byte> frame, int size, int length)
+    {
+        switch (size)
+        {
+            case 1: frame[0] = (byte)length; break;
+            case 2: System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(frame, (ushort)length); break;
+            case 4: System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(frame, (uint)length); break;
+        }
     }
 
     /// <summary>

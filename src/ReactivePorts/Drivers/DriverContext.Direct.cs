@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 
 namespace ReactivePorts.Drivers;
@@ -154,12 +153,7 @@ public sealed partial class DriverContext
     {
         Span<byte> header = stackalloc byte[4];
         header = header[..headerSize];
-        switch (headerSize)
-        {
-            case 1: header[0] = (byte)payload.Length; break;
-            case 2: BinaryPrimitives.WriteUInt16BigEndian(header, (ushort)payload.Length); break;
-            case 4: BinaryPrimitives.WriteUInt32BigEndian(header, (uint)payload.Length); break;
-        }
+        WritePlainHeader(header, headerSize, payload.Length);
         long total = headerSize + payload.Length;
         long n = WriteToDirectOutput(header, payload);
         long written = Math.Max(0, n);

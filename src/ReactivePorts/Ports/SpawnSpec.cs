@@ -176,7 +176,11 @@ public sealed partial record SpawnSpec : PortSpec<SpawnSpec>
     [Pure]
     public SpawnSpec WithDirection(PortDirection direction) => this with { Direction = direction };
 
-    /// <summary>Asks the kernel for larger pipes (<c>F_SETPIPE_SZ</c>, up to <c>/proc/sys/fs/pipe-max-size</c>); refused sizes (EPERM) leave the default.</summary>
+    /// <summary>
+    /// Asks the kernel for pipes of this capacity (<c>F_SETPIPE_SZ</c>, up to <c>/proc/sys/fs/pipe-max-size</c>);
+    /// refused sizes (EPERM) leave the default. The pipes then keep this size: the port no longer grows
+    /// them for a streaming child or for frames larger than the input pipe, as it does by default.
+    /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="bytes"/> is not positive.</exception>
     [Pure]
     public SpawnSpec WithPipeSize(int bytes)

@@ -303,7 +303,8 @@ public sealed class SpawnOptionsTests
         // and is handed to the driver whole.
         var spec = Sh("exec sleep 30");
         var port = scope.Open(header == 0 ? spec : spec.WithFraming(FrameFormat.LengthPrefixed(header)));
-        for (int i = 0; i <= SpawnDriver.SignsBeforeGrowing; i++) port.WriteForced(new byte[payload]);
+        // The first frame goes straight to the empty pipe (in part); the others are handed over whole.
+        for (int i = 0; i < SpawnDriver.SignsBeforeGrowing + 2; i++) port.WriteForced(new byte[payload]);
         await port.Scheduler.Barrier();
         Assert.Equal(expected, InputPipeSize(port));
         Assert.Equal(expected, ((SpawnDriver)port.Core.Driver).InputPipeSize);
@@ -325,10 +326,10 @@ public sealed class SpawnOptionsTests
         var streaming = scope.Open(Port.SpawnExecutable("/bin/cat").WithArguments("/dev/zero").WithDirection(PortDirection.In));
         var quiet = scope.Open(Sh("echo hi; exec sleep 30"));
         Assert.Equal(64 * 1024, OutputPipeSize(streaming)); // as created
-        // cat writes 128 KiB at a time: its pipe is full whenever the loop comes to read.
-        await ReceivedAsync(streaming, 256L << 20).WaitAsync(TestTimeout);
+        // GNU cat writes 128 KiB at a time: its pipe is full whenever the loop comes to read.
+        await ReceivedAsync(streaming, 64L << 20).WaitAsync(TestTimeout);
         await ReceivedAsync(quiet, 3).WaitAsync(TestTimeout);
-        Assert.Equal(SpawnDriver.GrownOutputPipeSize, OutputPipeSize(streaming));
+        Assert.Equal(SpawnDriver.GrownPipeSize, OutputPipeSize(streaming));
         Assert.Equal(64 * 1024, OutputPipeSize(quiet));
     }
 

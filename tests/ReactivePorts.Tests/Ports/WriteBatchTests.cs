@@ -117,6 +117,44 @@ public sealed class WriteBatchTests
     /// nothing per batch beyond parking when the port is busy (a buffer per 64 KiB, about 4 KiB a
     /// batch here, if they were not reused).
     /// </summary>
+    [Theory(Timeout = 30000)]
+    [InlineData(0)] // no header (a byte stream): the payloads follow each other
+    [InlineData(4)]
+    public async Task WriteBatchAsync_SizesAroundTheCoalescingLimit_ArriveByteForByte(int header)
+    {
+        // Around the 16 KiB up to which payloads share batch buffers, and around the 64 KiB buffer.
+        int[] sizes = [1, 16_383, 16_384, 16_385, 3, 65_532, 65_536, 0, 20_000, 7];
+        var payloads = sizes.Select((n, k) => (ReadOnlyMemory<byte>)Enumerable.Range(0, n).Select(i => (byte)(i * 7 + k)).ToArray()).ToArray();
+        var expected = payloads.SelectMany(p =>
+        {
+            var frame = new byte[header + p.Length];
+            if (header == 4) BinaryPrimitives.WriteInt32BigEndian(frame, p.Length);
+            p.Span.CopyTo(frame.AsSpan(header));
+            return frame;
+        }).ToArray();
+        // cat echoes the encoded frames; the port decodes them again, and each packet's header is put
+        // back, so what is compared is the byte stream the child got.
+        await using var port = Port.SpawnExecutable("/bin/cat").WithFraming(header == 0 ? FrameFormat.Stream : FrameFormat.LengthPrefixed(header)).Open();
+        var received = new List<byte>();
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        port.Output.Subscribe(p =>
+        {
+            if (header == 4) AppendHeader(received, p.Length);
+            received.AddRange(p.Payload.ToArray());
+        }, e => done.TrySetException(e), () => done.TrySetResult());
+        for (int round = 0; round < 3; round++) await port.WriteBatchAsync(payloads);
+        port.CompleteInput();
+        await done.Task.WaitAsync(TestTimeout);
+        Assert.Equal(expected.Concat(expected).Concat(expected).ToArray(), received.ToArray());
+    }
+
+    private static void AppendHeader(List<byte> into, int length)
+    {
+        var header = new byte[4];
+        BinaryPrimitives.WriteInt32BigEndian(header, length);
+        into.AddRange(header);
+    }
+
     [Fact(Timeout = 30000)]
     public async Task WriteBatchAsync_SteadyStream_ReusesBatchBuffers()
     {

@@ -27,8 +27,8 @@ internal sealed partial class SpawnDriver : PortDriver
     /// <summary>Times a pipe must prove too small before it grows (see <see cref="GrowOutputPipe"/> and <see cref="GrowInputPipe"/>).</summary>
     internal const int SignsBeforeGrowing = 16;
 
-    /// <summary>The capacity a streaming child's output pipe grows to: four times the default.</summary>
-    internal const int GrownOutputPipeSize = 256 * 1024;
+    /// <summary>The capacity a streaming child's output pipe grows to, and the least an input pipe grows to.</summary>
+    internal const int GrownPipeSize = 256 * 1024;
 
     internal SpawnDriver(ChildProcess child, SafeFdHandle? stdin, SafeFdHandle? stdout, SafeFdHandle? stderr, int readBufferSize, bool growPipes = false)
     {
@@ -86,31 +86,34 @@ internal sealed partial class SpawnDriver : PortDriver
             result = Context.IO.ReadAndDeliver(fd, _readSize);
             // A readiness that finds a whole read waiting means the pipe was full: the child was
             // (or was about to be) blocked on it. A child that keeps doing that is streaming.
-            if (_fullOutputReads >= 0 && result.Bytes >= _readSize && ++_fullOutputReads == SignsBeforeGrowing) GrowOutputPipe(fd);
+            // (Delivery runs user code, which may have ended the port and closed the pipe meanwhile.)
+            if (_fullOutputReads >= 0 && result.Bytes >= _readSize && ++_fullOutputReads == SignsBeforeGrowing
+                && ReferenceEquals(fd, _stdout) && Context.IsSelected(fd)) GrowOutputPipe(fd);
         }
         // End of file; any other error (EIO...) ends this stream just the same.
         if (result.Status is IOStatus.EndOfStream or IOStatus.Failed) EndOfStream(fd, reportEof: true);
     }
 
     /// <summary>
-    /// Gives a streaming child's output pipe four times the default capacity, once. Measured with the
-    /// comparison runner (alternating, same binary): raw 64 KiB chunks through <c>cat</c> +3–20 %
-    /// (every pair faster), 1 KiB packets +13 % on average; the child blocks on a full pipe less often
-    /// while the loop is busy elsewhere. Not every pipe from the start: the kernel charges capacity to
-    /// the user (<c>pipe-user-pages-soft</c>: 1,024 default pipes for an unprivileged user), so
-    /// ports that never stream keep the default. Refused (over that quota): the pipe stays as it is.
-    /// Not done when the caller chose a size (<c>WithPipeSize</c>). The input pipe grows on another
-    /// sign (<see cref="GrowInputPipe"/>): growing it as the output's measured no gain at 1 KiB.
+    /// Gives a streaming child's output pipe 256 KiB (four times the default), once, when the 16th
+    /// readiness finds a whole read waiting: the child keeps blocking on a full pipe while the loop
+    /// is busy elsewhere. Measured with the comparison runner (alternating with the build before):
+    /// 1 KiB packets +17 %, raw 64 KiB chunks +4 %, 64 B and 64 KiB packets +4–5 %. Not every pipe
+    /// from the start: the kernel charges capacity to the user (<c>pipe-user-pages-soft</c>: 1,024
+    /// default pipes for an unprivileged user), so ports that never stream keep the default; over that
+    /// quota the kernel refuses (EPERM) and the pipe stays as it is. Not done when the caller chose a
+    /// size (<c>WithPipeSize</c>). The input pipe grows on another sign (<see cref="GrowInputPipe"/>):
+    /// growing it as the output's measured nothing at 1 KiB and −8 % for raw chunks.
     /// </summary>
     private void GrowOutputPipe(SafeFdHandle stdout)
     {
         _fullOutputReads = -1;
-        _ = Libc.SetPipeSize(stdout, GrownOutputPipeSize); // -EPERM over the user's quota: keeps its size
+        _ = Libc.SetPipeSize(stdout, GrownPipeSize); // -EPERM over the user's quota: keeps its size
     }
 
     /// <summary>
-    /// Gives the child's input pipe room for two of the port's frames (256 KiB to 1 MiB, the
-    /// unprivileged maximum), once, when frames larger than the pipe keep coming: such a frame never
+    /// Gives the child's input pipe room for two frames (twice the segment, 256 KiB to 1 MiB, the
+    /// unprivileged maximum), once, at the 16th segment larger than the pipe: such a frame never
     /// fits, so every one of them meets a full pipe and waits for the child to read. Measured with
     /// 64 KiB packets (alternating with the build before): +16 % batched, +15 % one <c>WriteAsync</c>
     /// each, raw chunks unchanged. Frames that fit are left alone: growing the input pipe whenever it
@@ -119,7 +122,7 @@ internal sealed partial class SpawnDriver : PortDriver
     private void GrowInputPipe(SafeFdHandle stdin, int frameBytes)
     {
         _framesOverPipe = -1;
-        int size = Libc.SetPipeSize(stdin, (int)Math.Clamp(2L * frameBytes, GrownOutputPipeSize, 1 << 20));
+        int size = Libc.SetPipeSize(stdin, (int)Math.Clamp(2L * frameBytes, GrownPipeSize, 1 << 20));
         if (size > 0) InputPipeSize = size; // -EPERM over the user's quota: keeps its size
     }
 
@@ -140,7 +143,9 @@ internal sealed partial class SpawnDriver : PortDriver
     protected override void OnInput(ReadOnlyMemory<byte> data)
     {
         if (_stdin is not { } stdin) return; // input already failed or closed: the port reported it
-        // A segment larger than the pipe is one frame (coalesced batches are at most 64 KiB).
+        // A segment larger than the pipe is one frame or its tail (coalesced batches are at most
+        // 64 KiB, the default capacity; a user over the pipe quota gets 8 KiB pipes, whose growth the
+        // kernel then refuses anyway).
         if (_framesOverPipe >= 0 && data.Length > InputPipeSize && ++_framesOverPipe == SignsBeforeGrowing) GrowInputPipe(stdin, data.Length);
         var result = Context.IO.WriteOrQueue(stdin, data);
         if (result.Status == IOStatus.Failed) WriteFailed(result.Errno);
