@@ -35,18 +35,6 @@ internal static class PortStreamKit
         return busy.Task.WaitAsync(Timeout).ContinueWith(t => { subscription.Dispose(); t.GetAwaiter().GetResult(); });
     }
 
-    /// <summary>Whether the process sleeps in a pipe write (/proc/PID/wchan: pipe_write, anon_pipe_write).</summary>
-    public static bool IsBlockedWriting(int pid) =>
-        File.ReadAllText($"/proc/{pid}/wchan").Contains("pipe_write", StringComparison.Ordinal);
-
-    /// <summary>Polls /proc (nothing signals "blocked") until the process sleeps in a pipe write.</summary>
-    public static async Task WaitUntilBlockedWriting(int pid)
-    {
-        var deadline = DateTime.UtcNow + Timeout;
-        while (!IsBlockedWriting(pid))
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"process {pid} never blocked writing its pipe");
-            await Task.Delay(10);
-        }
-    }
+    /// <summary>Waits (polling /proc) until the process sleeps writing its full pipe.</summary>
+    public static Task WaitUntilBlockedWriting(int pid) => TestSupport.PipeWaits.WaitUntilBlockedWriting(pid, Timeout);
 }

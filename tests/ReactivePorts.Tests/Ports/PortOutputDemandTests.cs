@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using ReactivePorts.Framing;
+using ReactivePorts.TestSupport;
 using static ReactivePorts.Tests.Ports.PortTestKit;
 
 namespace ReactivePorts.Tests.Ports;
@@ -55,7 +56,7 @@ public sealed class PortOutputDemandTests
         await ReactivePorts.Tests.Polling.LoopTestExtensions.Barrier(port.Scheduler);
         long read = port.GetInfo().BytesRead;
         await Task.Delay(50);
-        Assert.True(IsBlockedWriting(port.OsPid!.Value));
+        Assert.True(PipeWaits.IsBlockedWriting(port.OsPid!.Value));
         Assert.False(port.Exit.IsCompleted);
         Assert.Equal(read, port.GetInfo().BytesRead);
         Assert.Equal(0, demand.Outstanding);
@@ -110,20 +111,7 @@ public sealed class PortOutputDemandTests
         Assert.Equal(long.MaxValue, demand.Outstanding);
     }
 
-    /// <summary>Whether the process sleeps in a pipe write (/proc/PID/wchan: pipe_write, anon_pipe_write).</summary>
-    internal static bool IsBlockedWriting(int pid) =>
-        File.ReadAllText($"/proc/{pid}/wchan").Contains("pipe_write", StringComparison.Ordinal);
-
-    /// <summary>Polls /proc (no event exists for "blocked") until the process sleeps in a pipe write.</summary>
-    internal static async Task WaitUntilBlockedWriting(int pid)
-    {
-        var deadline = DateTime.UtcNow + TestTimeout;
-        while (!IsBlockedWriting(pid))
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"process {pid} never blocked writing its pipe");
-            await Task.Delay(10);
-        }
-    }
+    private static Task WaitUntilBlockedWriting(int pid) => PipeWaits.WaitUntilBlockedWriting(pid, TestTimeout);
 
     /// <summary>Collects packets from the loop thread; a null packet marks the end.</summary>
     private sealed class QueueObserver : IObserver<Packet>
