@@ -36,5 +36,5 @@ internal static class PortStreamKit
     }
 
     /// <summary>Waits (polling /proc) until the process sleeps writing its full pipe.</summary>
-    public static Task WaitUntilBlockedWriting(int pid) => TestSupport.PipeWaits.WaitUntilBlockedWriting(pid, Timeout);
+    public static Task WaitUntilBlockedWriting(int pid) => TestSupport.ProcessWaits.WaitUntilBlockedWriting(pid, Timeout);
 }

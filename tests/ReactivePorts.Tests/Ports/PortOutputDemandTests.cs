@@ -56,7 +56,7 @@ public sealed class PortOutputDemandTests
         await ReactivePorts.Tests.Polling.LoopTestExtensions.Barrier(port.Scheduler);
         long read = port.GetInfo().BytesRead;
         await Task.Delay(50);
-        Assert.True(PipeWaits.IsBlockedWriting(port.OsPid!.Value));
+        Assert.True(ProcessWaits.IsBlockedWriting(port.OsPid!.Value));
         Assert.False(port.Exit.IsCompleted);
         Assert.Equal(read, port.GetInfo().BytesRead);
         Assert.Equal(0, demand.Outstanding);
@@ -111,7 +111,7 @@ public sealed class PortOutputDemandTests
         Assert.Equal(long.MaxValue, demand.Outstanding);
     }
 
-    private static Task WaitUntilBlockedWriting(int pid) => PipeWaits.WaitUntilBlockedWriting(pid, TestTimeout);
+    private static Task WaitUntilBlockedWriting(int pid) => ProcessWaits.WaitUntilBlockedWriting(pid, TestTimeout);
 
     /// <summary>Collects packets from the loop thread; a null packet marks the end.</summary>
     private sealed class QueueObserver : IObserver<Packet>
