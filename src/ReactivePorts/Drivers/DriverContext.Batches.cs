@@ -12,12 +12,10 @@ public sealed partial class DriverContext
         int header = _plainHeader;
         if (header >= 0 && _batch is { } batch && batch.Length - _batchUsed >= payload.Length + header && payload.Length <= CoalesceLimit)
         {
-            var frame = batch.AsSpan(_batchUsed, header + payload.Length);
-            WritePlainHeader(frame, header, payload.Length);
-            payload.CopyTo(frame[header..]);
-            _batchUsed += frame.Length;
-            _pendingBytes += frame.Length;
-            _streamEnd += frame.Length;
+            int length = PutPlainFrame(batch, _batchUsed, header, payload);
+            _batchUsed += length;
+            _pendingBytes += length;
+            _streamEnd += length;
             return;
         }
         AppendSlow(payload);
@@ -59,15 +57,22 @@ public sealed partial class DriverContext
         {
             var payload = items[i].Span;
             if (payload.Length > CoalesceLimit || batch.Length - used < header + payload.Length) break;
-            var frame = batch.AsSpan(used, header + payload.Length);
-            WritePlainHeader(frame, header, payload.Length);
-            payload.CopyTo(frame[header..]);
-            used += frame.Length;
+            used += PutPlainFrame(batch, used, header, payload);
         }
         _batchUsed = used;
         _pendingBytes += used - start;
         _streamEnd += used - start;
         return i;
+    }
+
+    /// <summary>Writes one frame (a plain header of <paramref name="header"/> bytes, then the payload) into <paramref name="batch"/> at <paramref name="at"/>; returns its length.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static int PutPlainFrame(byte[] batch, int at, int header, ReadOnlySpan<byte> payload)
+    {
+        var frame = batch.AsSpan(at, header + payload.Length);
+        WritePlainHeader(frame, header, payload.Length);
+        payload.CopyTo(frame[header..]);
+        return frame.Length;
     }
 
     /// <summary>Writes a plain big-endian length header of <paramref name="size"/> bytes (0, 1, 2 or 4) at the start of <paramref name="frame"/>.</summary>

@@ -22,22 +22,14 @@ public sealed partial class PortOutput
     public PortOutputDemand SubscribeOnDemand(IObserver<Packet> observer)
     {
         ArgumentNullException.ThrowIfNull(observer);
-        if (Interlocked.Exchange(ref _subscribed, 1) != 0)
-            throw new InvalidOperationException($"The output of port '{_port.Name}' already has a subscriber; use Publish() to share it.");
         var demand = new PortOutputDemand(_port);
-        try
+        SubscribeOnce(static (port, observer) =>
         {
             // Paused before the subscription starts reading (both run on the loop, in this order), so the
             // start leaves it paused until the first request.
-            _port.Scheduler.Post(static p => p.Core.PauseReading(), _port);
-            _port.Subscribe(new DemandObserver(observer, demand));
-        }
-        catch (ObjectDisposedException)
-        {
-            // The loop is gone: nobody subscribed, so the output must not say it has a subscriber.
-            Volatile.Write(ref _subscribed, 0);
-            throw;
-        }
+            port.Scheduler.Post(static p => p.Core.PauseReading(), port);
+            port.Subscribe(observer);
+        }, new DemandObserver(observer, demand));
         return demand;
     }
 

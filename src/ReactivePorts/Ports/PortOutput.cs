@@ -23,11 +23,18 @@ public sealed partial class PortOutput : IObservable<Packet>
     public IDisposable Subscribe(IObserver<Packet> observer)
     {
         ArgumentNullException.ThrowIfNull(observer);
+        SubscribeOnce(static (port, observer) => port.Subscribe(observer), observer);
+        return new Subscription(_port);
+    }
+
+    /// <summary>Takes the one subscriber's place and runs <paramref name="subscribe"/>; a loop already gone gives the place back.</summary>
+    private void SubscribeOnce<TState>(Action<Port, TState> subscribe, TState state)
+    {
         if (Interlocked.Exchange(ref _subscribed, 1) != 0)
             throw new InvalidOperationException($"The output of port '{_port.Name}' already has a subscriber; use Publish() to share it.");
         try
         {
-            _port.Subscribe(observer);
+            subscribe(_port, state);
         }
         catch (ObjectDisposedException)
         {
@@ -35,7 +42,6 @@ public sealed partial class PortOutput : IObservable<Packet>
             Volatile.Write(ref _subscribed, 0);
             throw;
         }
-        return new Subscription(_port);
     }
 
     /// <summary>
